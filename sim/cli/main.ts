@@ -1,0 +1,100 @@
+import { Command, CommanderError, Option } from 'commander';
+import { ScenarioErrors } from '../scenario/errors.js';
+import { toolVersion } from '../version.js';
+import { runCommand } from './commands/run.js';
+import { validateCommand } from './commands/validate.js';
+import { EXIT, InputError, RunFailed, UsageError } from './errors.js';
+import { removeTempFiles } from './files.js';
+
+/**
+ * The command line (commander). Each command is a thin action over sim/; every failure ends
+ * here as one line on stderr and an exit code — never a stack trace.
+ */
+function program(): Command {
+  const p = new Command('faultline')
+    .description('Simulate how a distributed system fails before you build it.')
+    .version(toolVersion(), '-V, --version')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: () => {} });
+
+  p.command('run')
+    .description('run scenarios and their variants; print the comparison table, write the report (no argument: the bundled default)')
+    .argument('[scenario...]', 'scenario files or bundled scenario names')
+    .option('--seed <n>', 'override the scenario seed')
+    .option('--duration <d>', 'override the simulated duration (e.g. 5m)')
+    .option('--replications <n>', 'override the number of replications')
+    .option('--variant <a,b>', 'run only these variants (the baseline always runs)')
+    .option('--jobs <n>', 'worker threads (default: the number of cores)')
+    .option('--shard <k/n>', 'run the k-th of n slices of the runs and write a partial result')
+    .option('--json [file]', 'write the JSON results (no file: to stdout)')
+    .option('--report <file>', 'write the HTML report here (default: <out>/<name>.html)')
+    .option('--no-report', 'do not write the HTML report')
+    .option('--out <dir>', 'folder for reports and JSON', 'faultline-out')
+    .option('--open', 'open the report in a browser')
+    .option('--quiet', 'print nothing but errors')
+    .addOption(new Option('--fail-under <metric=value...>', 'SLO gates: exit 3 when one is missed (availability=99.9% p99=300ms doubleProcessing=0)'))
+    .option('--max-events <n>', 'the event budget of one run')
+    .action(async (scenarios: string[], opts) => {
+      process.exitCode = await runCommand(scenarios, opts);
+    });
+
+  p.command('validate')
+    .description('check scenario files; print every error with its file:line:col')
+    .argument('<scenario...>', 'scenario files or bundled scenario names')
+    .option('--quiet', 'print nothing but errors')
+    .action((files: string[], opts) => {
+      process.exitCode = validateCommand(files, opts.quiet === true);
+    });
+
+  for (const cmd of p.commands) {
+    cmd.exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: () => {} });
+  }
+  return p;
+}
+
+function usageOf(p: Command, argv: string[]): string {
+  const name = argv.find((a) => p.commands.some((c) => c.name() === a));
+  const cmd = name ? p.commands.find((c) => c.name() === name)! : p;
+  return `Usage: faultline ${cmd === p ? '' : `${cmd.name()} `}${cmd.usage()}`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const p = program();
+  try {
+    await p.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+      const msg = e.message.replace(/^error: /, '');
+      process.stderr.write(`faultline: ${msg}\n${usageOf(p, argv)}\n`);
+      return EXIT.badInput;
+    }
+    if (e instanceof ScenarioErrors) {
+      for (const err of e.errors) process.stderr.write(`${err.message}\n`);
+      return EXIT.badInput;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`faultline: ${e.message}\n${e.usage ?? usageOf(p, argv)}\n`);
+      return EXIT.badInput;
+    }
+    if (e instanceof InputError) {
+      process.stderr.write(`faultline: ${e.message}\n`);
+      return EXIT.badInput;
+    }
+    if (e instanceof RunFailed) {
+      process.stderr.write(`faultline: ${e.message}\n`);
+      return EXIT.runFailed;
+    }
+    // A broken invariant: still one line, with a way to report it.
+    process.stderr.write(`faultline: internal error: ${(e as Error).message} (please report it with the scenario file; FAULTLINE_DEBUG=1 shows the stack)\n`);
+    if (process.env.FAULTLINE_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    return EXIT.runFailed;
+  } finally {
+    removeTempFiles();
+  }
+}
+
+const code = await main(process.argv.slice(2));
+process.exitCode = code;

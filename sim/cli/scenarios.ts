@@ -1,0 +1,77 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { loadScenarioFile } from '../scenario/load.js';
+import { ScenarioError, ScenarioErrors } from '../scenario/errors.js';
+import type { Scenario, ScenarioSet } from '../scenario/types.js';
+import { formatDurationMs } from '../scenario/units.js';
+import { packageRoot } from '../version.js';
+import { UsageError } from './errors.js';
+import { protectInput } from './files.js';
+
+/** The scenario `faultline run` runs when given none. */
+export const DEFAULT_SCENARIO = 'sync-chain';
+
+export function bundledDir(): string {
+  return join(packageRoot(), 'scenarios');
+}
+
+export function bundledNames(): string[] {
+  return readdirSync(bundledDir())
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.replace(/\.yaml$/, ''))
+    .sort();
+}
+
+/**
+ * A scenario argument: a file path, or the name of a bundled scenario. Returns the path to
+ * read and the name to show (bundled scenarios show a machine-independent path).
+ */
+export function resolveScenario(arg: string): { path: string; shown: string } {
+  if (existsSync(arg)) return { path: arg, shown: arg };
+  const bundled = join(bundledDir(), `${arg.replace(/\.yaml$/, '')}.yaml`);
+  if (!arg.includes('/') && existsSync(bundled)) return { path: bundled, shown: relative(packageRoot(), bundled) };
+  return { path: arg, shown: arg };
+}
+
+export interface Overrides {
+  seed?: number;
+  durationMs?: number;
+  replications?: number;
+}
+
+/** Loads a scenario (path or bundled name), applies command-line overrides, and guards the file against being overwritten. */
+export function loadWithOverrides(arg: string, o: Overrides): ScenarioSet {
+  const { path, shown } = resolveScenario(arg);
+  protectInput(path);
+  const set = loadScenarioFile(path);
+  const apply = (s: Scenario): Scenario => {
+    const out = { ...s };
+    if (o.seed !== undefined) out.seed = o.seed;
+    if (o.replications !== undefined) out.replications = o.replications;
+    if (o.durationMs !== undefined) {
+      out.durationMs = o.durationMs;
+      if (out.warmupMs >= out.durationMs) {
+        throw new ScenarioErrors([new ScenarioError(shown, null, 'duration', `--duration ${formatDurationMs(o.durationMs)} ends before the warmup does (${formatDurationMs(out.warmupMs)})`)]);
+      }
+      const late = out.faults.find((f) => f.atMs >= out.durationMs);
+      if (late) {
+        throw new ScenarioErrors([
+          new ScenarioError(shown, null, 'duration', `--duration ${formatDurationMs(o.durationMs)} ends before fault "${late.label}" starts (expected a duration after ${formatDurationMs(late.atMs)})`),
+        ]);
+      }
+    }
+    return out;
+  };
+  return { file: shown, base: apply(set.base), variants: set.variants.map((v) => ({ ...v, scenario: apply(v.scenario) })) };
+}
+
+/** `--variant a,b`: every name must exist. */
+export function checkVariants(set: ScenarioSet, names: string[] | null): void {
+  if (names === null) return;
+  const known = set.variants.map((v) => v.name);
+  for (const n of names) {
+    if (n !== 'baseline' && !known.includes(n)) {
+      throw new UsageError(`--variant: unknown variant ${JSON.stringify(n)} in ${set.file} (expected one of: ${['baseline', ...known].join(', ')})`);
+    }
+  }
+}

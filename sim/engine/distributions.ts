@@ -1,0 +1,197 @@
+import type { RandomStream } from './random.js';
+
+/**
+ * Distributions of DESIGN §4, unit-free: the scenario layer converts durations to ms first.
+ * A distribution is data; `makeSampler` turns it into a function of a random stream.
+ */
+export type Dist =
+  | { kind: 'constant'; value: number }
+  | { kind: 'uniform'; min: number; max: number }
+  | { kind: 'exponential'; mean: number }
+  | { kind: 'normal'; mean: number; sd: number }
+  | { kind: 'lognormal'; median: number; sigma: number }
+  | { kind: 'percentiles'; points: ReadonlyArray<readonly [probability: number, value: number]> }
+  | { kind: 'mix'; parts: ReadonlyArray<{ weight: number; dist: Dist }> };
+
+export type Sampler = (rng: RandomStream) => number;
+
+/** z such that Φ(z) = 0.99: converts a lognormal's median and p99 into its sigma. */
+export const Z99 = 2.3263478740408408;
+
+/** A standard normal draw by Box–Muller (two uniforms per draw, no cached spare, so streams stay aligned). */
+export function standardNormal(rng: RandomStream): number {
+  const u1 = 1 - rng.next(); // (0, 1]: log is finite
+  const u2 = rng.next();
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+}
+
+/** Rejections before a truncated normal gives up and returns 0: bounds the work per draw. */
+const MAX_NORMAL_REJECTIONS = 64;
+
+export function makeSampler(dist: Dist): Sampler {
+  switch (dist.kind) {
+    case 'constant': {
+      const v = dist.value;
+      return () => v;
+    }
+    case 'uniform': {
+      const { min } = dist;
+      const width = dist.max - dist.min;
+      return (rng) => min + width * rng.next();
+    }
+    case 'exponential': {
+      const mean = dist.mean;
+      return (rng) => -mean * Math.log(1 - rng.next());
+    }
+    case 'normal': {
+      const { mean, sd } = dist;
+      // Truncated at 0 by rejection: the shape above 0 is kept, unlike clamping.
+      return (rng) => {
+        for (let i = 0; i < MAX_NORMAL_REJECTIONS; i++) {
+          const x = mean + sd * standardNormal(rng);
+          if (x >= 0) return x;
+        }
+        return 0;
+      };
+    }
+    case 'lognormal': {
+      const { median, sigma } = dist;
+      return (rng) => median * Math.exp(sigma * standardNormal(rng));
+    }
+    case 'percentiles': {
+      const ps = Float64Array.from(dist.points, (p) => p[0]);
+      const vs = Float64Array.from(dist.points, (p) => p[1]);
+      return (rng) => interpolateQuantile(ps, vs, rng.next());
+    }
+    case 'mix': {
+      const total = dist.parts.reduce((s, p) => s + p.weight, 0);
+      const cumulative = Float64Array.from(
+        dist.parts.map((_, i) => dist.parts.slice(0, i + 1).reduce((s, p) => s + p.weight, 0) / total),
+      );
+      const samplers = dist.parts.map((p) => makeSampler(p.dist));
+      return (rng) => {
+        const u = rng.next();
+        let i = 0;
+        while (i < cumulative.length - 1 && u >= cumulative[i]) i++;
+        return samplers[i](rng);
+      };
+    }
+  }
+}
+
+/** Piecewise-linear inverse CDF through (probability, value) points that start at 0 and end at 1. */
+function interpolateQuantile(ps: Float64Array, vs: Float64Array, u: number): number {
+  let i = 1;
+  while (i < ps.length - 1 && u > ps[i]) i++;
+  const p0 = ps[i - 1];
+  const p1 = ps[i];
+  const f = p1 > p0 ? (u - p0) / (p1 - p0) : 0;
+  return vs[i - 1] + f * (vs[i] - vs[i - 1]);
+}
+
+/** The exact mean of a distribution (the truncated normal's too), for analytic predictions. */
+export function meanOf(dist: Dist): number {
+  switch (dist.kind) {
+    case 'constant':
+      return dist.value;
+    case 'uniform':
+      return (dist.min + dist.max) / 2;
+    case 'exponential':
+      return dist.mean;
+    case 'normal': {
+      if (dist.sd === 0) return Math.max(0, dist.mean);
+      // Mean of N(μ, σ²) truncated to [0, ∞): μ + σ·φ(α)/(1 − Φ(α)), α = −μ/σ.
+      const a = -dist.mean / dist.sd;
+      return dist.mean + (dist.sd * normalPdf(a)) / (1 - normalCdf(a));
+    }
+    case 'lognormal':
+      return dist.median * Math.exp((dist.sigma * dist.sigma) / 2);
+    case 'percentiles': {
+      let m = 0;
+      for (let i = 1; i < dist.points.length; i++) {
+        const [p0, v0] = dist.points[i - 1];
+        const [p1, v1] = dist.points[i];
+        m += ((p1 - p0) * (v0 + v1)) / 2;
+      }
+      return m;
+    }
+    case 'mix': {
+      const total = dist.parts.reduce((s, p) => s + p.weight, 0);
+      return dist.parts.reduce((s, p) => s + (p.weight / total) * meanOf(p.dist), 0);
+    }
+  }
+}
+
+/** The quantile function where it has a closed form (used by tests and `explain`); undefined for mixes. */
+export function quantileOf(dist: Dist, p: number): number | undefined {
+  switch (dist.kind) {
+    case 'constant':
+      return dist.value;
+    case 'uniform':
+      return dist.min + p * (dist.max - dist.min);
+    case 'exponential':
+      return -dist.mean * Math.log(1 - p);
+    case 'normal': {
+      // Truncated at 0: map p into the untruncated CDF above Φ(−μ/σ).
+      if (dist.sd === 0) return Math.max(0, dist.mean);
+      const lo = normalCdf(-dist.mean / dist.sd);
+      return dist.mean + dist.sd * normalQuantile(lo + p * (1 - lo));
+    }
+    case 'lognormal':
+      return dist.median * Math.exp(dist.sigma * normalQuantile(p));
+    case 'percentiles':
+      return interpolateQuantile(
+        Float64Array.from(dist.points, (q) => q[0]),
+        Float64Array.from(dist.points, (q) => q[1]),
+        p,
+      );
+    case 'mix':
+      return undefined;
+  }
+}
+
+export function normalPdf(x: number): number {
+  return Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+}
+
+/** Φ(x) by the complementary error function (Numerical Recipes' erfc, |error| < 1.2e-7). */
+export function normalCdf(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.5 * z);
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return x >= 0 ? 1 - r / 2 : r / 2;
+}
+
+/** Φ⁻¹(p) by Acklam's rational approximation (relative error < 1.2e-9). */
+export function normalQuantile(p: number): number {
+  if (p <= 0) return -Infinity;
+  if (p >= 1) return Infinity;
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const pLow = 0.02425;
+  if (p < pLow) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  if (p > 1 - pLow) {
+    const q = Math.sqrt(-2 * Math.log(1 - p));
+    return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+}

@@ -1,0 +1,265 @@
+import type { RandomStream } from '../engine/random.js';
+import type { EdgeStats } from '../metrics/stats.js';
+import { backoffDelayMs } from '../policies/backoff.js';
+import { Bulkhead } from '../policies/bulkhead.js';
+import { CircuitBreaker } from '../policies/circuitBreaker.js';
+import { RetryBudget } from '../policies/retryBudget.js';
+import type { CallPolicies } from '../scenario/types.js';
+import type { LinkRt } from './link.js';
+import type { Operation } from './operation.js';
+import { DEGRADED, ERROR, isSuccess, REJECTED, retryClass, SHORT_CIRCUITED, TIMEOUT, type Outcome } from './outcome.js';
+import type { QueueRt } from './queue.js';
+import { Request } from './request.js';
+import { receive, type EndpointRt } from './service.js';
+import type { World } from './world.js';
+
+/** Who waits for an invocation's result. */
+export interface InvocationParent {
+  invocationDone(inv: Invocation, outcome: Outcome): void;
+  /** The work that made the call was lost (its instance crashed): stop retrying. */
+  readonly abandoned: boolean;
+}
+
+interface BulkheadWaiter {
+  inv: Invocation;
+  expired: boolean;
+  admitted: boolean;
+}
+
+/** The stateful policies of one caller (instance) at one call site. */
+export class PolicyState {
+  constructor(
+    readonly breaker: CircuitBreaker | null,
+    readonly bulkhead: Bulkhead<BulkheadWaiter> | null,
+    readonly budget: RetryBudget | null,
+  ) {}
+}
+
+/**
+ * A place that makes calls: a call or publish step, a traffic source, or a queue's consumers.
+ * It holds the policies and, per caller instance, their state.
+ */
+export class CallSite {
+  readonly states: PolicyState[];
+
+  constructor(
+    readonly world: World,
+    /** `caller->service.endpoint`, `caller->queue`: the edge in the results. */
+    readonly key: string,
+    readonly policies: CallPolicies,
+    readonly endpoint: EndpointRt | null,
+    readonly queue: QueueRt | null,
+    readonly link: LinkRt,
+    readonly stats: EdgeStats,
+    readonly retryStream: RandomStream,
+    /** Caller instances (1 for a traffic source or a queue). */
+    callerInstances: number,
+  ) {
+    const p = policies;
+    let shared: CircuitBreaker | null = null;
+    const makeBreaker = () => {
+      const b = new CircuitBreaker(p.circuitBreaker!, (from, to, now) => world.onBreakerTransition(stats, from, to, now));
+      stats.breakers++;
+      return b;
+    };
+    if (p.circuitBreaker && p.circuitBreaker.scope === 'service') shared = makeBreaker();
+    this.states = Array.from(
+      { length: callerInstances },
+      () =>
+        new PolicyState(
+          p.circuitBreaker ? (shared ?? makeBreaker()) : null,
+          p.bulkhead ? new Bulkhead<BulkheadWaiter>(p.bulkhead.maxConcurrent, p.bulkhead.maxWaitMs) : null,
+          p.retry && p.retry.budget !== null ? new RetryBudget(p.retry.budget, p.retry.budgetCapacity) : null,
+        ),
+    );
+  }
+}
+
+/**
+ * One logical call with its retries: tries attempts through the bulkhead and the breaker,
+ * times each out, backs off between them, and falls back when they are exhausted.
+ */
+export class Invocation {
+  tries = 0;
+  private prevDelayMs = 0;
+  done = false;
+  /** What the parent attached (a queue's message). */
+  tag: unknown = null;
+  tagEpoch = 0;
+  /** Deliveries of a poison message always fail. */
+  poison = false;
+  private waitSpan = -1;
+
+  constructor(
+    readonly site: CallSite,
+    readonly parent: InvocationParent,
+    readonly op: Operation,
+    readonly state: PolicyState,
+    /** The caller's own deadline (Infinity unless deadlines propagate). */
+    readonly deadlineMs: number,
+    /** The caller's span, when traced. */
+    readonly parentSpan: number,
+  ) {}
+
+  start(): void {
+    this.state.budget?.onRequest();
+    this.tryAttempt();
+  }
+
+  tryAttempt(): void {
+    if (this.parent.abandoned) return;
+    const now = this.site.world.sim.nowMs;
+    this.tries++;
+    if (now >= this.deadlineMs) {
+      this.finish(TIMEOUT);
+      return;
+    }
+    const b = this.state.bulkhead;
+    if (b !== null && !b.tryAcquire()) {
+      if (b.maxWaitMs > 0) {
+        const waiter: BulkheadWaiter = { inv: this, expired: false, admitted: false };
+        b.enqueue(waiter);
+        this.site.world.sim.schedule(b.maxWaitMs, bulkheadWaitExpired, waiter);
+        return;
+      }
+      this.failLocal(REJECTED, 'bulkhead');
+      return;
+    }
+    this.afterBulkhead();
+  }
+
+  /** Holding a bulkhead slot (if any): ask the breaker, then send. */
+  afterBulkhead(): void {
+    const br = this.state.breaker;
+    if (br !== null && !br.tryAcquire(this.site.world.sim.nowMs)) {
+      this.releaseBulkhead();
+      if (this.op.measured) this.site.stats.shortCircuited++;
+      this.failLocal(SHORT_CIRCUITED, 'short-circuit');
+      return;
+    }
+    this.send();
+  }
+
+  private send(): void {
+    const site = this.site;
+    const world = site.world;
+    const now = world.sim.nowMs;
+    const op = this.op;
+    if (op.measured) {
+      site.stats.attempts++;
+      if (this.tries > 1) site.stats.retries++;
+    }
+    const timeoutMs = site.policies.timeoutMs;
+    const deadline = timeoutMs === null ? this.deadlineMs : Math.min(this.deadlineMs, now + timeoutMs);
+    const req = new Request(op, this, site.endpoint, site.queue, site.link, now, deadline);
+    req.poison = this.poison;
+    if (op.trace !== null) {
+      req.span = op.trace.open('attempt', `${site.key}${this.tries > 1 ? ` (attempt ${this.tries})` : ''}`, this.parentSpan, now);
+    }
+    if (deadline !== Infinity) world.sim.schedule(deadline - now, attemptTimeout, req);
+    if (site.endpoint !== null) req.instance = site.endpoint.svc.pick(now);
+    const delay = site.link.forward();
+    if (delay >= 0) world.sim.schedule(delay, requestArrives, req);
+  }
+
+  /** The attempt's answer arrived, or its timeout fired. */
+  attemptEnded(req: Request, outcome: Outcome): void {
+    const site = this.site;
+    const now = site.world.sim.nowMs;
+    this.releaseBulkhead();
+    this.state.breaker?.onResult(now, now - req.sentMs, !isSuccess(outcome));
+    if (this.op.measured) {
+      const s = site.stats;
+      if (isSuccess(outcome)) s.succeeded++;
+      else if (outcome === TIMEOUT) s.timeouts++;
+      else if (outcome === ERROR) s.errors++;
+      else s.rejected++;
+    }
+    if (this.op.trace !== null) this.op.trace.close(req.span, now, outcome);
+    if (this.done) return;
+    if (isSuccess(outcome)) this.finish(outcome);
+    else this.retryOrFinish(outcome);
+  }
+
+  /** Refused before anything was sent: by the breaker or the bulkhead. */
+  failLocal(outcome: Outcome, kind: 'short-circuit' | 'bulkhead'): void {
+    if (outcome === REJECTED && this.op.measured) this.site.stats.rejected++;
+    if (this.op.trace !== null) this.op.trace.mark(kind, this.site.key, this.parentSpan, this.site.world.sim.nowMs, kind === 'bulkhead' ? 'rejected' : 'short-circuited');
+    this.retryOrFinish(outcome);
+  }
+
+  private retryOrFinish(outcome: Outcome): void {
+    if (this.parent.abandoned) {
+      this.done = true;
+      return;
+    }
+    const site = this.site;
+    const world = site.world;
+    const now = world.sim.nowMs;
+    const r = site.policies.retry;
+    if (r !== null && this.tries < r.maxAttempts && r.retryOn.includes(retryClass(outcome))) {
+      const delay = backoffDelayMs(r, this.tries, this.prevDelayMs, site.retryStream);
+      if (now + delay < this.deadlineMs) {
+        if (this.state.budget === null || this.state.budget.tryRetry()) {
+          this.prevDelayMs = delay;
+          if (this.op.trace !== null) this.waitSpan = this.op.trace.open('retry-wait', site.key, this.parentSpan, now);
+          world.sim.schedule(delay, retryTimer, this);
+          return;
+        }
+        if (this.op.measured) site.stats.budgetDenied++;
+      }
+    }
+    if (site.policies.fallback === 'degrade') {
+      if (this.op.measured) site.stats.fallbacks++;
+      this.finish(DEGRADED);
+      return;
+    }
+    this.finish(outcome);
+  }
+
+  retryWaitOver(): void {
+    if (this.op.trace !== null) this.op.trace.close(this.waitSpan, this.site.world.sim.nowMs, null);
+    this.tryAttempt();
+  }
+
+  private releaseBulkhead(): void {
+    const b = this.state.bulkhead;
+    if (b === null) return;
+    const next = b.release();
+    if (next !== null) {
+      next.admitted = true;
+      this.site.world.sim.schedule(0, admitWaiter, next);
+    }
+  }
+
+  private finish(outcome: Outcome): void {
+    if (this.done) return;
+    this.done = true;
+    this.parent.invocationDone(this, outcome);
+  }
+}
+
+function requestArrives(req: Request): void {
+  if (req.queue !== null) req.queue.onPublish(req);
+  else receive(req.instance!, req);
+}
+
+function attemptTimeout(req: Request): void {
+  if (req.callerDone) return;
+  req.callerDone = true;
+  req.inv.attemptEnded(req, TIMEOUT);
+}
+
+function retryTimer(inv: Invocation): void {
+  inv.retryWaitOver();
+}
+
+function admitWaiter(w: BulkheadWaiter): void {
+  w.inv.afterBulkhead();
+}
+
+function bulkheadWaitExpired(w: BulkheadWaiter): void {
+  if (w.admitted) return;
+  w.expired = true;
+  w.inv.failLocal(REJECTED, 'bulkhead');
+}

@@ -1,0 +1,200 @@
+import type { RandomStream } from '../engine/random.js';
+import type { QueueStats } from '../metrics/stats.js';
+import { backoffDelayMs } from '../policies/backoff.js';
+import type { Queue } from '../scenario/types.js';
+import { Invocation, type CallSite, type InvocationParent } from './call.js';
+import { Deque } from './deque.js';
+import type { Operation } from './operation.js';
+import { ERROR, isSuccess, OK, type Outcome } from './outcome.js';
+import type { Request } from './request.js';
+import { respond } from './service.js';
+import type { World } from './world.js';
+
+const READY = 0;
+const IN_FLIGHT = 1;
+const DELAYED = 2;
+const GONE = 3;
+
+class Message {
+  state = READY;
+  deliveries = 0;
+  /** Incremented at each delivery: a failure report from an older delivery is stale. */
+  epoch = 0;
+  /** When the current delivery's visibility timeout runs out. */
+  visibleAtMs = 0;
+  prevDelayMs = 0;
+  span = -1;
+
+  constructor(
+    readonly queue: QueueRt,
+    readonly op: Operation,
+    readonly publishedMs: number,
+    readonly poison: boolean,
+  ) {}
+}
+
+/**
+ * A broker queue. A publish is acked once the message is stored. `consumers` loops each take
+ * a message, call the consumer endpoint (on the consumer service's own instances and workers)
+ * and wait for the result; a success acks (deletes) the message, whichever delivery it came
+ * from, unless the ack is lost.
+ *
+ * at-least-once: an unacked delivery is offered again once its visibility timeout runs out,
+ * even while the first is still being processed; a failed one after the redelivery backoff;
+ * after `maxDeliveries` deliveries it goes to the dead-letter queue.
+ * at-most-once: a message is removed as it is delivered; a failed delivery loses it.
+ */
+export class QueueRt implements InvocationParent {
+  readonly name: string;
+  private readonly ready = new Deque<Message>();
+  private idleLoops: number;
+  downCount = 0;
+  consumerSite!: CallSite;
+  readonly abandoned = false;
+
+  constructor(
+    readonly world: World,
+    readonly def: Queue,
+    readonly index: number,
+    readonly stats: QueueStats,
+    private readonly poisonStream: RandomStream,
+    private readonly ackStream: RandomStream,
+    private readonly redeliveryStream: RandomStream,
+  ) {
+    this.name = def.name;
+    this.idleLoops = def.consumers;
+  }
+
+  /** A publish request reached the broker. */
+  onPublish(req: Request): void {
+    const now = this.world.sim.nowMs;
+    if (this.downCount > 0) {
+      respond(req, ERROR);
+      return;
+    }
+    const op = req.op;
+    const poison = this.def.poison > 0 && this.poisonStream.next() < this.def.poison;
+    const msg = new Message(this, op, now, poison);
+    const s = this.stats;
+    if (op.measured) {
+      s.published++;
+      op.queueFlags ??= new Uint8Array(this.world.queues.length);
+      if (op.queueFlags[this.index] === 0) {
+        op.queueFlags[this.index] = 1;
+        s.opsPublished++;
+      }
+    }
+    s.depthNow++;
+    s.depth.observe(now, s.depthNow);
+    this.ready.push(msg);
+    respond(req, OK);
+    this.dispatch();
+  }
+
+  /** Hands ready messages to idle consumer loops. */
+  dispatch(): void {
+    if (this.downCount > 0) return;
+    const now = this.world.sim.nowMs;
+    while (this.idleLoops > 0 && this.ready.length > 0) {
+      const msg = this.ready.shift()!;
+      if (msg.state !== READY) continue;
+      this.deliver(msg, now);
+    }
+    const oldest = this.ready.peek();
+    this.stats.lagMs.observe(now, oldest ? now - oldest.publishedMs : 0);
+  }
+
+  private deliver(msg: Message, now: number): void {
+    const s = this.stats;
+    this.idleLoops--;
+    msg.deliveries++;
+    msg.epoch++;
+    if (msg.op.measured) {
+      s.delivered++;
+      if (msg.deliveries > 1) s.redelivered++;
+    }
+    if (this.def.delivery === 'at-most-once') {
+      msg.state = GONE;
+      s.depthNow--;
+    } else {
+      msg.state = IN_FLIGHT;
+      msg.visibleAtMs = now + this.def.visibilityTimeoutMs;
+      this.world.sim.schedule(this.def.visibilityTimeoutMs, visibilityExpired, msg);
+    }
+    const trace = msg.op.trace;
+    const span = trace !== null ? trace.open('delivery', `${this.name} delivery ${msg.deliveries}`, msg.op.span, now) : -1;
+    const inv = new Invocation(this.consumerSite, this, msg.op, this.consumerSite.states[0], Infinity, span);
+    inv.tag = msg;
+    inv.tagEpoch = msg.epoch;
+    inv.poison = msg.poison;
+    msg.span = span;
+    inv.start();
+  }
+
+  invocationDone(inv: Invocation, outcome: Outcome): void {
+    const msg = inv.tag as Message;
+    const now = this.world.sim.nowMs;
+    const s = this.stats;
+    this.idleLoops++;
+    msg.op.trace?.close(msg.span, now, outcome);
+    if (isSuccess(outcome)) {
+      this.completed(msg, now);
+      // The ack: lost with probability ackLoss, or while the broker is down.
+      const lost = this.downCount > 0 || (this.def.ackLoss > 0 && this.ackStream.next() < this.def.ackLoss);
+      if (this.def.delivery === 'at-least-once' && !lost && msg.state !== GONE) {
+        msg.state = GONE;
+        s.depthNow--;
+        if (msg.op.measured) s.acked++;
+      }
+    } else if (this.def.delivery === 'at-most-once') {
+      if (msg.op.measured) s.lost++;
+    } else if (msg.state === IN_FLIGHT && inv.tagEpoch === msg.epoch) {
+      if (msg.deliveries >= this.def.maxDeliveries) this.deadLetter(msg, now);
+      else {
+        msg.state = DELAYED;
+        const delay = backoffDelayMs(this.def.redelivery, msg.deliveries, msg.prevDelayMs, this.redeliveryStream);
+        msg.prevDelayMs = delay;
+        this.world.sim.schedule(delay, redeliver, msg);
+      }
+    }
+    this.dispatch();
+  }
+
+  /** The consumer's first success for this operation ends its asynchronous path. */
+  private completed(msg: Message, now: number): void {
+    const op = msg.op;
+    if (!op.measured || op.queueFlags === null) return;
+    if (op.queueFlags[this.index] === 1) {
+      op.queueFlags[this.index] = 2;
+      this.stats.opsCompleted++;
+      this.stats.endToEnd.record(now - op.arrivalMs);
+    }
+  }
+
+  deadLetter(msg: Message, now: number): void {
+    msg.state = GONE;
+    this.stats.depthNow--;
+    if (msg.op.measured) this.stats.deadLettered++;
+    this.stats.deadLetters.add(now);
+    msg.op.trace?.mark('delivery', `${this.name} → dead letters`, msg.op.span, now, 'dead-lettered');
+  }
+
+  requeue(msg: Message): void {
+    msg.state = READY;
+    this.ready.push(msg);
+    this.dispatch();
+  }
+}
+
+function visibilityExpired(msg: Message): void {
+  const q = msg.queue;
+  const now = q.world.sim.nowMs;
+  // A timer from an earlier delivery finds a later visibleAtMs and does nothing.
+  if (msg.state !== IN_FLIGHT || now < msg.visibleAtMs) return;
+  if (msg.deliveries >= q.def.maxDeliveries) q.deadLetter(msg, now);
+  else q.requeue(msg);
+}
+
+function redeliver(msg: Message): void {
+  if (msg.state === DELAYED) msg.queue.requeue(msg);
+}

@@ -1,0 +1,54 @@
+import type { LinkRt } from './link.js';
+import type { Operation } from './operation.js';
+import type { Outcome } from './outcome.js';
+import type { Invocation } from './call.js';
+import type { EndpointRt, InstanceRt } from './service.js';
+import type { QueueRt } from './queue.js';
+import type { StepRunner } from './steps.js';
+
+/**
+ * One attempt of a call: the caller's view (sent, timed out, answered) and the server's
+ * (queued, working, running steps, finished) on one object, so a hop allocates once.
+ */
+export class Request {
+  // Caller side.
+  /** The caller stopped waiting: answered or timed out. Later answers are ignored. */
+  callerDone = false;
+  sentMs: number;
+  /** When the caller gives up on this attempt (Infinity = never); carried to the server. */
+  deadlineMs: number;
+  /** The caller's span for this attempt, when traced. */
+  span = -1;
+
+  // Server side.
+  instance: InstanceRt | null = null;
+  arrivedMs = 0;
+  startedMs = 0;
+  /** 0 new, 1 queued, 2 working, 3 running steps, 4 finished. */
+  state = 0;
+  /** The instance crashed under it: its work is lost. */
+  killed = false;
+  degraded = false;
+  /** A poison message's delivery: it always fails. */
+  poison = false;
+  runner: StepRunner | null = null;
+  outcome: Outcome = 0;
+  serverSpan = -1;
+  // Intrusive list of the instance's running requests, so a crash can find them without a Set.
+  prevRunning: Request | null = null;
+  nextRunning: Request | null = null;
+
+  constructor(
+    readonly op: Operation,
+    readonly inv: Invocation,
+    /** The endpoint called, or null for a publish to a queue. */
+    readonly endpoint: EndpointRt | null,
+    readonly queue: QueueRt | null,
+    readonly link: LinkRt,
+    nowMs: number,
+    deadlineMs: number,
+  ) {
+    this.sentMs = nowMs;
+    this.deadlineMs = deadlineMs;
+  }
+}

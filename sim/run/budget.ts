@@ -1,0 +1,44 @@
+import { meanOf } from '../engine/distributions.js';
+import { walkSteps } from '../scenario/references.js';
+import type { Scenario, Step } from '../scenario/types.js';
+
+/**
+ * A pessimistic estimate of the events one run needs: operations (rates × duration, or users
+ * × duration / (think + 1 ms)) × events per operation, where each hop costs about four events (send,
+ * work, response, timeout) times its retry attempts, down the whole call tree. Checked
+ * before the run starts, so an absurd scenario is refused instead of running for hours.
+ */
+export function estimateEvents(s: Scenario): number {
+  const endpoints = new Map<string, Scenario["services"][number]["endpoints"][number]>(s.services.flatMap((svc) => svc.endpoints.map((e) => [`${svc.name}.${e.name}`, e] as [string, typeof e])));
+  const consumers = new Map(s.queues.map((q) => [q.name, `${q.consumer.service}.${q.consumer.endpoint}`]));
+  const memo = new Map<string, number>();
+  const perCall = (key: string, depth: number): number => {
+    if (memo.has(key)) return memo.get(key)!;
+    if (depth > 64) return 4;
+    const ep = endpoints.get(key);
+    let n = 4;
+    if (ep) n += stepsCost(ep.steps, depth);
+    memo.set(key, n);
+    return n;
+  };
+  const stepsCost = (steps: Step[], depth: number): number => {
+    let n = 0;
+    walkSteps(steps, [], (step) => {
+      const attempts = step.kind === 'parallel' ? 1 : (step.retry?.maxAttempts ?? 1);
+      if (step.kind === 'call') n += step.times * attempts * perCall(`${step.target.service}.${step.target.endpoint}`, depth + 1);
+      if (step.kind === 'publish') n += attempts * (4 + 6 + perCall(consumers.get(step.queue) ?? '', depth + 1));
+    });
+    return n;
+  };
+  let total = s.durationMs / 1000 + 100; // level sampling and faults
+  for (const t of s.traffic) {
+    const attempts = t.retry?.maxAttempts ?? 1;
+    const perOp = 2 + attempts * perCall(`${t.target.service}.${t.target.endpoint}`, 0);
+    const ops =
+      t.arrivals === 'closed'
+        ? t.users * (s.durationMs / (meanOf(t.think) + 1))
+        : Math.max(t.ratePerMs, ...t.schedule.map((e) => e.ratePerMs), ...s.faults.filter((f) => f.kind === 'surge').map((f) => f.ratePerMs ?? t.ratePerMs * f.factor)) * s.durationMs;
+    total += ops * perOp;
+  }
+  return Math.ceil(total);
+}

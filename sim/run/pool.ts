@@ -1,0 +1,103 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { packageRoot } from '../version.js';
+import { scenarioFor, type RunPlan } from './plan.js';
+import type { RawRun } from './rawRun.js';
+import { runOne, type RunTask } from './runOne.js';
+
+export interface ExecuteOptions {
+  /** Worker threads; 0 runs in this thread (blocking it). */
+  jobs: number;
+  maxEvents: number;
+  /** Called as runs progress: runs finished, runs in all, and the overall fraction done. */
+  onProgress?: (finished: number, total: number, fraction: number) => void;
+  /** Aborting stops the workers; the result then says how far it got. */
+  signal?: AbortSignal;
+}
+
+export interface Execution {
+  /** Finished runs, in task order (a stopped execution may miss some). */
+  raws: RawRun[];
+  stopped: boolean;
+}
+
+function workerPath(): string {
+  const here = fileURLToPath(new URL('./worker.js', import.meta.url));
+  // From the TypeScript sources (tests), use the built worker.
+  return existsSync(here) ? here : join(packageRoot(), 'dist', 'sim', 'run', 'worker.js');
+}
+
+/**
+ * Runs tasks on worker threads. Each run is independent and seeded by its task alone, so the
+ * results do not depend on how many workers there are or which one ran what: they are put
+ * back in task order before anything is aggregated.
+ */
+export async function executeTasks(plan: RunPlan, tasks: RunTask[], options: ExecuteOptions): Promise<Execution> {
+  const total = tasks.length;
+  const results = new Map<number, RawRun>();
+  const fractions = new Map<number, number>();
+  const report = () => {
+    let partial = results.size;
+    for (const f of fractions.values()) partial += f;
+    options.onProgress?.(results.size, total, total === 0 ? 1 : partial / total);
+  };
+  if (options.jobs === 0) {
+    for (const task of tasks) {
+      if (options.signal?.aborted) return { raws: ordered(results), stopped: true };
+      results.set(task.index, runOne(scenarioFor(plan, task), task, options.maxEvents));
+      report();
+    }
+    return { raws: ordered(results), stopped: false };
+  }
+
+  const jobs = Math.max(1, Math.min(options.jobs, total));
+  const queue = [...tasks];
+  const workers: Worker[] = [];
+  return new Promise<Execution>((resolve, reject) => {
+    let settled = false;
+    const finish = (stopped: boolean, error?: Error) => {
+      if (settled) return;
+      settled = true;
+      for (const w of workers) void w.terminate();
+      options.signal?.removeEventListener('abort', onAbort);
+      if (error) reject(error);
+      else resolve({ raws: ordered(results), stopped });
+    };
+    const onAbort = () => finish(true);
+    options.signal?.addEventListener('abort', onAbort);
+    if (options.signal?.aborted) return finish(true);
+
+    const feed = (w: Worker) => {
+      const task = queue.shift();
+      if (!task) return false;
+      w.postMessage({ scenario: scenarioFor(plan, task), task, maxEvents: options.maxEvents });
+      return true;
+    };
+    for (let i = 0; i < jobs; i++) {
+      const w = new Worker(workerPath());
+      workers.push(w);
+      w.on('message', (msg: { type: string; index: number; raw?: RawRun; fraction?: number; message?: string }) => {
+        if (msg.type === 'progress') {
+          fractions.set(msg.index, msg.fraction!);
+          report();
+          return;
+        }
+        if (msg.type === 'error') return finish(false, new Error(`a simulation run failed: ${msg.message}`));
+        fractions.delete(msg.index);
+        results.set(msg.index, msg.raw!);
+        report();
+        if (results.size === total) finish(false);
+        else feed(w);
+      });
+      w.on('error', (e) => finish(false, e));
+      feed(w);
+    }
+    if (total === 0) finish(false);
+  });
+}
+
+function ordered(results: Map<number, RawRun>): RawRun[] {
+  return [...results.keys()].sort((a, b) => a - b).map((k) => results.get(k)!);
+}

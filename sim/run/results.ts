@@ -1,0 +1,169 @@
+import type { MeanCI } from '../metrics/studentT.js';
+import type { RawTrace } from './rawRun.js';
+
+/**
+ * The JSON results: DESIGN §5's contract (those field names never change; new fields are
+ * added). Documented field by field in schema/results.schema.json and docs/results.md.
+ */
+export interface Results {
+  tool: { name: 'faultline'; version: string };
+  scenario: ScenarioInfo;
+  run: { command: string; maxEvents: number | null };
+  variants: VariantResult[];
+  sweep?: SweepResult;
+}
+
+export interface ScenarioInfo {
+  name: string;
+  title: string;
+  description: string;
+  lesson: { question: string; lookFor: string; takeaway: string } | null;
+  file: string;
+  seed: number;
+  replications: number;
+  durationMs: number;
+  warmupMs: number;
+  drainMs: number;
+}
+
+export interface LatencySummary {
+  mean: number | null;
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  p999: number | null;
+  max: number | null;
+}
+
+export interface Delta {
+  /** variant − baseline, the mean over paired replications. */
+  delta: number | null;
+  ci95: [number, number] | null;
+  /** The interval excludes 0; null with one replication (no interval). */
+  significant: boolean | null;
+}
+
+export interface RecoverySummary {
+  fault: string;
+  endedAtMs: number;
+  /** Mean over replications; null if any replication did not recover. */
+  recoveredAfterMs: number | null;
+  recoveredRuns: number;
+  runs: number;
+}
+
+export interface VariantSummary {
+  requests: number;
+  succeeded: number;
+  degraded: number;
+  failed: number;
+  unfinished: number;
+  availability: number | null;
+  availabilityCI95: [number, number] | null;
+  latencyMs: LatencySummary;
+  doubleProcessing: number;
+  amplification: number | null;
+  recovery: RecoverySummary[];
+}
+
+export interface VariantResult {
+  name: string;
+  description: string;
+  summary: VariantSummary;
+  /** Per-replication means with 95% Student t intervals. */
+  replications: Record<'availability' | 'p50Ms' | 'p99Ms' | 'doubleProcessing' | 'amplification', MeanCI>;
+  /** Paired differences against the baseline; null for the baseline itself. */
+  vsBaseline: Record<'availability' | 'p50Ms' | 'p99Ms' | 'doubleProcessing' | 'amplification', Delta> | null;
+  services: Record<string, ServiceResult>;
+  calls: Record<string, CallResult>;
+  effects: Record<string, { operations: number; executions: number; duplicated: number; suppressed: number }>;
+  queues: Record<string, QueueResult>;
+  timeline: TimelineResult;
+  latencyCdf: Array<[number, number]>;
+  topology: Topology;
+  traces: RawTrace[];
+  stop: { events: number; truncatedRuns: number };
+}
+
+export interface ServiceResult {
+  kind: string;
+  instances: number;
+  concurrency: number;
+  received: number;
+  succeeded: number;
+  failed: number;
+  rejected: number;
+  shed: number;
+  refused: number;
+  utilization: number | null;
+  amplification: number | null;
+  meanWorkMs: number | null;
+}
+
+export interface CallResult {
+  kind: 'call' | 'publish' | 'delivery' | 'client';
+  from: string;
+  to: string;
+  attempts: number;
+  retries: number;
+  timeouts: number;
+  shortCircuited: number;
+  rejected: number;
+  errors: number;
+  succeeded: number;
+  fallbacks: number;
+  budgetDenied: number;
+  breakerOpened: number;
+  amplification: number | null;
+}
+
+export interface QueueResult {
+  published: number;
+  delivered: number;
+  redelivered: number;
+  deadLettered: number;
+  maxDepth: number;
+  lost: number;
+  opsPublished: number;
+  opsCompleted: number;
+  completionRate: number | null;
+  endToEndMs: LatencySummary;
+}
+
+export interface TimelineResult {
+  bucketMs: number;
+  buckets: number;
+  okPerSec: number[];
+  degradedPerSec: number[];
+  failedPerSec: number[];
+  availability: Array<number | null>;
+  p50Ms: Array<number | null>;
+  p99Ms: Array<number | null>;
+  services: Record<string, { utilization: number[]; queueDepth: number[] }>;
+  breakers: Record<string, { open: number[]; halfOpen: number[] }>;
+  queues: Record<string, { depth: number[]; deadLetters: number[]; lagMs: number[] }>;
+  faults: Array<{ label: string; kind: string; target: string; atMs: number; endMs: number }>;
+}
+
+export interface Topology {
+  services: Array<{ name: string; kind: string; instances: number; concurrency: number; endpoints: string[] }>;
+  traffic: Array<{ name: string; target: string; arrivals: string }>;
+  queues: Array<{ name: string; consumer: string; delivery: string }>;
+  edges: Array<{ key: string; kind: 'call' | 'publish' | 'delivery' | 'client'; from: string; to: string }>;
+}
+
+export interface SweepResult {
+  param: string;
+  values: Array<number | string>;
+  hysteresis: boolean;
+  /** One curve per variant: the metric at each sweep point, in order. */
+  curves: Array<{
+    variant: string;
+    availability: Array<number | null>;
+    p99Ms: Array<number | null>;
+    doubleProcessing: number[];
+    amplification: Array<number | null>;
+    /** Hysteresis sweeps: the curve on the way down did not come back to the way up. */
+    metastable?: boolean;
+  }>;
+}

@@ -1,0 +1,21 @@
+import { parentPort } from 'node:worker_threads';
+import type { Scenario } from '../scenario/types.js';
+import { runOne, type RunTask } from './runOne.js';
+
+/** A worker thread: runs the tasks it is sent, one at a time, and posts each RawRun back. */
+export interface WorkerRequest {
+  scenario: Scenario;
+  task: RunTask;
+  maxEvents: number;
+}
+
+parentPort!.on('message', (msg: WorkerRequest) => {
+  try {
+    const raw = runOne(msg.scenario, msg.task, msg.maxEvents, (fraction) => {
+      parentPort!.postMessage({ type: 'progress', index: msg.task.index, fraction });
+    });
+    parentPort!.postMessage({ type: 'done', index: msg.task.index, raw });
+  } catch (e) {
+    parentPort!.postMessage({ type: 'error', index: msg.task.index, message: (e as Error).stack ?? String(e) });
+  }
+});

@@ -1,0 +1,157 @@
+import { readFileSync, statSync } from 'node:fs';
+import { formatPath, ScenarioError, ScenarioErrors, type Issue, type Path } from './errors.js';
+import { LIMITS } from './limits.js';
+import { normalize } from './normalize.js';
+import { isRecord } from './reader.js';
+import { checkReferences } from './references.js';
+import { locate, parseYaml, type YamlSource } from './source.js';
+import type { Scenario, ScenarioSet, Variant } from './types.js';
+import { applyPatches, parsePatchPath, type Patch } from './variants.js';
+
+/** Reads, parses and validates a scenario file and its variants. Throws ScenarioErrors for bad input. */
+export function loadScenarioFile(file: string): ScenarioSet {
+  let size: number;
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) throw new ScenarioErrors([new ScenarioError(file, null, '(file)', 'is a directory (expected a scenario .yaml file)')]);
+    size = st.size;
+  } catch (e) {
+    if (e instanceof ScenarioErrors) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? 'unreadable');
+    throw new ScenarioErrors([new ScenarioError(file, null, '(file)', `cannot read scenario (${why})`)]);
+  }
+  if (size > LIMITS.maxFileBytes) {
+    throw new ScenarioErrors([
+      new ScenarioError(file, null, '(file)', `file too large (found ${size} bytes, expected at most ${LIMITS.maxFileBytes})`),
+    ]);
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ScenarioErrors([new ScenarioError(file, null, '(file)', `cannot read scenario (${(e as Error).message})`)]);
+  }
+  return loadScenarioText(text, file);
+}
+
+/** Parses and validates scenario text; `file` names it in errors. */
+export function loadScenarioText(text: string, file: string): ScenarioSet {
+  if (text.length > LIMITS.maxFileBytes) {
+    throw new ScenarioErrors([new ScenarioError(file, null, '(file)', `file too large (found ${text.length} characters, expected at most ${LIMITS.maxFileBytes})`)]);
+  }
+  let src: YamlSource;
+  try {
+    src = parseYaml(text, file);
+  } catch (e) {
+    if (e instanceof ScenarioError) throw new ScenarioErrors([e]);
+    throw e;
+  }
+  const located = (issues: Issue[], variant?: { name: string; patches: Patch[] }) =>
+    issues.map((issue) => locateIssue(src, issue, variant));
+
+  const base = validate(src.data);
+  if (!base.scenario) throw new ScenarioErrors(located(base.issues));
+
+  const raw = src.data as Record<string, any>;
+  const variantsRaw = (raw.variants ?? {}) as Record<string, Record<string, any>>;
+  const errors: ScenarioError[] = [];
+  const names = Object.keys(variantsRaw);
+  if (names.length > LIMITS.maxVariants) {
+    throw new ScenarioErrors(located([{ path: ['variants'], message: `too many variants (found ${names.length}, expected at most ${LIMITS.maxVariants})` }]));
+  }
+  if (names.includes('baseline')) {
+    errors.push(...located([{ path: ['variants', 'baseline'], message: 'the name baseline is reserved for the scenario as written' }]));
+  }
+  const variants: Variant[] = [];
+  for (const name of names) {
+    const chain = extendsChain(name, variantsRaw);
+    if ('error' in chain) {
+      errors.push(...located([{ path: ['variants', name, 'extends'], message: chain.error }]));
+      continue;
+    }
+    const patches: Patch[] = [];
+    const pathIssues: Issue[] = [];
+    for (const v of chain) {
+      for (const [key, value] of Object.entries((variantsRaw[v].set ?? {}) as Record<string, unknown>)) {
+        const path = parsePatchPath(key);
+        if (!path) pathIssues.push({ path: ['variants', v, 'set', key], message: `bad path ${JSON.stringify(key)} (expected e.g. services.api.endpoints.get.steps[0].timeout)` });
+        else patches.push({ key, path, value });
+      }
+    }
+    if (pathIssues.length > 0) {
+      errors.push(...located(pathIssues));
+      continue;
+    }
+    const patched = applyPatches(raw, patches);
+    if (patched.issues.length > 0) {
+      errors.push(...patched.issues.map((i) => locateIssue(src, { path: ['variants', name, 'set', i.path[0]], message: i.message }, { name, patches: [] }, true)));
+      continue;
+    }
+    delete patched.data.variants;
+    const result = validate(patched.data);
+    if (!result.scenario) {
+      errors.push(...located(result.issues, { name, patches }));
+      continue;
+    }
+    variants.push({ name, description: variantsRaw[name].description ?? '', scenario: result.scenario });
+  }
+  if (errors.length > 0) throw new ScenarioErrors(errors);
+  return { file, base: base.scenario, variants };
+}
+
+function validate(data: unknown): { scenario: Scenario | null; issues: Issue[] } {
+  const n = normalize(data);
+  if (!n.scenario) return n;
+  const refIssues = checkReferences(n.scenario);
+  return refIssues.length > 0 ? { scenario: null, issues: refIssues } : n;
+}
+
+/** The variant and its ancestors, root first; an unknown parent or a loop is an error. */
+function extendsChain(name: string, all: Record<string, Record<string, any>>): string[] | { error: string } {
+  const chain: string[] = [];
+  let cur: string | undefined = name;
+  while (cur !== undefined) {
+    if (chain.includes(cur)) return { error: `extends loops: ${[...chain, cur].join(' -> ')}` };
+    if (!(cur in all)) return { error: `unknown variant ${JSON.stringify(cur)} (expected one of: ${Object.keys(all).join(', ')})` };
+    chain.unshift(cur);
+    cur = all[cur].extends;
+  }
+  return chain;
+}
+
+/**
+ * Places an issue in the file. In a variant, an issue inside a patched value points at the
+ * `set` entry that wrote it; any other issue points at the base document.
+ */
+function locateIssue(src: YamlSource, issue: Issue, variant?: { name: string; patches: Patch[] }, raw = false): ScenarioError {
+  if (!variant || raw) {
+    const atKey = /^unknown field/.test(issue.message) || raw;
+    const text = raw && variant ? `variants.${variant.name}.set[${JSON.stringify(String(issue.path[3]))}]` : formatPath(issue.path);
+    return new ScenarioError(src.file, locate(src, issue.path, atKey), text, issue.message);
+  }
+  let docPath: Path = issue.path;
+  // The last patch that covers the issue's path wrote the value in question.
+  for (const p of [...variant.patches].reverse()) {
+    if (isPrefix(p.path, issue.path)) {
+      docPath = ['variants', findOwner(src, p.key, variant.name), 'set', p.key, ...issue.path.slice(p.path.length)];
+      break;
+    }
+  }
+  return new ScenarioError(src.file, locate(src, docPath), `variants.${variant.name}: ${formatPath(issue.path)}`, issue.message);
+}
+
+/** The variant (the named one or an ancestor it extends) whose `set` holds `key`. */
+function findOwner(src: YamlSource, key: string, name: string): string {
+  const all = ((src.data as any).variants ?? {}) as Record<string, any>;
+  let cur: string | undefined = name;
+  while (cur !== undefined && isRecord(all[cur])) {
+    if (isRecord(all[cur].set) && key in all[cur].set) return cur;
+    cur = all[cur].extends;
+  }
+  return name;
+}
+
+function isPrefix(prefix: Path, path: Path): boolean {
+  return prefix.length <= path.length && prefix.every((s, i) => String(s) === String(path[i]));
+}

@@ -1,0 +1,99 @@
+import { show, type Path } from './errors.js';
+import { LIMITS } from './limits.js';
+import { isRecord, type Reader } from './reader.js';
+import type { BackoffPolicy, BreakerPolicy, BulkheadPolicy, CallPolicies, RetryOn, RetryPolicy, SlidingWindow } from './types.js';
+import { parseDuration } from './units.js';
+
+/** Backoff fields shared by retries and queue redelivery. */
+export function readBackoff(r: Reader, raw: Record<string, any>, path: Path): BackoffPolicy {
+  const baseMs = r.duration(raw.base, [...path, 'base'], 0);
+  const backoff = raw.backoff ?? (raw.base !== undefined ? 'constant' : 'none');
+  const capMs = r.duration(raw.cap, [...path, 'cap'], Infinity);
+  if (capMs < baseMs) r.error([...path, 'cap'], `cap below base (found ${show(raw.cap)}, expected at least ${show(raw.base)})`);
+  if ((backoff === 'constant' || backoff === 'exponential') && raw.base === undefined) {
+    r.error([...path, 'base'], `missing base (expected the first delay, e.g. 100ms, for backoff ${backoff})`);
+  }
+  return { backoff, baseMs, capMs, multiplier: raw.multiplier ?? 2, jitter: raw.jitter ?? 'none' };
+}
+
+export function readRetry(r: Reader, raw: unknown, path: Path): RetryPolicy | null {
+  if (!isRecord(raw)) return null;
+  const maxAttempts = raw.maxAttempts ?? 3;
+  r.atMost(maxAttempts, LIMITS.maxRetryAttempts, [...path, 'maxAttempts'], 'attempts');
+  const retryOn: RetryOn[] = raw.retryOn ?? ['error', 'timeout', 'rejected'];
+  let budget: number | null = null;
+  if (raw.budget !== undefined && raw.budget !== null) {
+    budget = r.probability(raw.budget, [...path, 'budget'], 0);
+  }
+  return {
+    ...readBackoff(r, raw, path),
+    maxAttempts: Math.min(maxAttempts, LIMITS.maxRetryAttempts),
+    retryOn,
+    budget,
+    budgetCapacity: raw.budgetCapacity ?? 10,
+  };
+}
+
+/** `slidingWindow: 20` (calls) or `10s` (time). */
+function readWindow(r: Reader, raw: unknown, path: Path): SlidingWindow {
+  if (raw === undefined) return { type: 'count', size: 100 };
+  if (typeof raw === 'number') {
+    if (!Number.isInteger(raw) || raw < 1 || raw > 1_000_000) {
+      r.error(path, `bad window (found ${show(raw)}, expected a whole number of calls from 1 to 1000000, or a duration)`);
+      return { type: 'count', size: 100 };
+    }
+    return { type: 'count', size: raw };
+  }
+  const ms = parseDuration(raw);
+  if (typeof ms !== 'number' || ms <= 0) {
+    r.error(path, `bad window (found ${show(raw)}, expected a number of calls such as 20, or a duration such as 10s)`);
+    return { type: 'count', size: 100 };
+  }
+  return { type: 'time', sizeMs: ms };
+}
+
+/** Defaults follow resilience4j's CircuitBreakerConfig. */
+export function readBreaker(r: Reader, raw: unknown, path: Path): BreakerPolicy | null {
+  if (!isRecord(raw)) return null;
+  const consecutive = raw.consecutiveFailures !== undefined;
+  if (consecutive && (raw.failureRateThreshold !== undefined || raw.slidingWindow !== undefined)) {
+    r.error([...path, 'consecutiveFailures'], 'consecutiveFailures replaces failureRateThreshold and slidingWindow (found both, expected one mode)');
+  }
+  const threshold = r.probability(raw.failureRateThreshold, [...path, 'failureRateThreshold'], 0.5);
+  if (threshold === 0) r.error([...path, 'failureRateThreshold'], 'must be above 0% (found 0, expected e.g. 50%)');
+  const slowCallDurationMs = r.optionalDuration(raw.slowCallDuration, [...path, 'slowCallDuration']);
+  if (raw.slowCallRateThreshold !== undefined && slowCallDurationMs === null) {
+    r.error([...path, 'slowCallRateThreshold'], 'needs slowCallDuration (expected the duration above which a call is slow)');
+  }
+  return {
+    mode: consecutive ? 'consecutive' : 'rate',
+    failureRateThreshold: threshold,
+    slidingWindow: readWindow(r, raw.slidingWindow, [...path, 'slidingWindow']),
+    minimumCalls: raw.minimumCalls ?? (consecutive ? 1 : 100),
+    consecutiveFailures: raw.consecutiveFailures ?? 5,
+    waitInOpenMs: r.positiveDuration(raw.waitInOpen, [...path, 'waitInOpen'], 60_000),
+    halfOpenCalls: raw.halfOpenCalls ?? (consecutive ? 1 : 10),
+    slowCallDurationMs,
+    slowCallRateThreshold: r.probability(raw.slowCallRateThreshold, [...path, 'slowCallRateThreshold'], 1),
+    scope: raw.scope ?? 'instance',
+  };
+}
+
+export function readBulkhead(r: Reader, raw: unknown, path: Path): BulkheadPolicy | null {
+  if (!isRecord(raw)) return null;
+  return { maxConcurrent: raw.maxConcurrent ?? 1, maxWaitMs: r.duration(raw.maxWait, [...path, 'maxWait'], 0) };
+}
+
+export function readCallPolicies(r: Reader, raw: Record<string, any>, path: Path): CallPolicies {
+  let timeoutMs: number | null = null;
+  if (raw.timeout !== undefined && raw.timeout !== null) {
+    timeoutMs = r.positiveDuration(raw.timeout, [...path, 'timeout'], 1000);
+  }
+  return {
+    timeoutMs,
+    retry: readRetry(r, raw.retry, [...path, 'retry']),
+    circuitBreaker: readBreaker(r, raw.circuitBreaker, [...path, 'circuitBreaker']),
+    bulkhead: readBulkhead(r, raw.bulkhead, [...path, 'bulkhead']),
+    fallback: raw.fallback ?? null,
+  };
+}

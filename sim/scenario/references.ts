@@ -1,0 +1,86 @@
+import type { Issue, Path } from './errors.js';
+import type { EndpointRef, Scenario, Step } from './types.js';
+
+/** Unknown services, endpoints and queues; synchronous call cycles (which would never end). */
+export function checkReferences(s: Scenario): Issue[] {
+  const issues: Issue[] = [];
+  const services = new Map(s.services.map((svc) => [svc.name, svc]));
+  const queues = new Set(s.queues.map((q) => q.name));
+
+  const checkRef = (ref: EndpointRef, path: Path) => {
+    const svc = services.get(ref.service);
+    if (!svc) {
+      issues.push({ path, message: `unknown service ${JSON.stringify(ref.service)} (expected one of: ${[...services.keys()].join(', ')})` });
+      return false;
+    }
+    if (!svc.endpoints.some((e) => e.name === ref.endpoint)) {
+      issues.push({
+        path,
+        message: `unknown endpoint ${JSON.stringify(`${ref.service}.${ref.endpoint}`)} (expected one of: ${svc.endpoints.map((e) => `${svc.name}.${e.name}`).join(', ')})`,
+      });
+      return false;
+    }
+    return true;
+  };
+
+  for (const t of s.traffic) checkRef(t.target, ['traffic', t.name, 'target']);
+  for (const q of s.queues) checkRef(q.consumer, ['queues', q.name, 'consumer']);
+
+  // The synchronous call graph between endpoints, with the path of each call step.
+  const edges = new Map<string, Array<{ to: string; path: Path }>>();
+  for (const svc of s.services) {
+    for (const ep of svc.endpoints) {
+      const from = `${svc.name}.${ep.name}`;
+      const out: Array<{ to: string; path: Path }> = [];
+      walkSteps(ep.steps, ['services', svc.name, 'endpoints', ep.name, 'steps'], (step, path) => {
+        if (step.kind === 'call') {
+          if (checkRef(step.target, [...path, 'call'])) out.push({ to: `${step.target.service}.${step.target.endpoint}`, path: [...path, 'call'] });
+        } else if (step.kind === 'publish' && !queues.has(step.queue)) {
+          issues.push({
+            path: [...path, 'publish'],
+            message: `unknown queue ${JSON.stringify(step.queue)} (expected one of: ${[...queues].join(', ') || 'no queues are defined'})`,
+          });
+        }
+      });
+      edges.set(from, out);
+    }
+  }
+  const cycle = findCycle(edges);
+  if (cycle) issues.push({ path: cycle.path, message: `synchronous call cycle: ${cycle.nodes.join(' -> ')} (expected calls that end)` });
+  return issues;
+}
+
+export function walkSteps(steps: Step[], path: Path, visit: (step: Step, path: Path) => void): void {
+  steps.forEach((step, i) => {
+    const p = [...path, i];
+    visit(step, p);
+    if (step.kind === 'parallel') walkSteps(step.steps, [...p, 'parallel'], visit);
+  });
+}
+
+function findCycle(edges: Map<string, Array<{ to: string; path: Path }>>): { nodes: string[]; path: Path } | null {
+  const state = new Map<string, 1 | 2>(); // 1 = on the stack, 2 = done
+  const stack: string[] = [];
+  const visit = (node: string): { nodes: string[]; path: Path } | null => {
+    state.set(node, 1);
+    stack.push(node);
+    for (const e of edges.get(node) ?? []) {
+      const st = state.get(e.to);
+      if (st === 1) return { nodes: [...stack.slice(stack.indexOf(e.to)), e.to], path: e.path };
+      if (st === undefined) {
+        const c = visit(e.to);
+        if (c) return c;
+      }
+    }
+    stack.pop();
+    state.set(node, 2);
+    return null;
+  };
+  for (const node of edges.keys()) {
+    if (!state.has(node)) {
+      const c = visit(node);
+      if (c) return c;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,78 @@
+import { show, type Issue, type Path } from './errors.js';
+import { isRecord } from './reader.js';
+
+/** One `set` entry: where it is written, its parsed path, and the value to put there. */
+export interface Patch {
+  key: string;
+  path: Path;
+  value: unknown;
+}
+
+/** `services.gateway.endpoints.checkout.steps[0].timeout` or `links["a->b"].loss` → path segments. */
+export function parsePatchPath(text: string): Path | null {
+  const out: Array<string | number> = [];
+  const re = /\s*(?:\[(\d+)\]|\[\s*"((?:[^"\\]|\\.)*)"\s*\]|\[\s*'([^']*)'\s*\]|([^.[\]]+))\s*(\.|(?=\[)|$)/y;
+  let pos = 0;
+  while (pos < text.length) {
+    re.lastIndex = pos;
+    const m = re.exec(text);
+    if (!m || m[0].length === 0) return null;
+    if (m[1] !== undefined) out.push(Number(m[1]));
+    else if (m[2] !== undefined) out.push(JSON.parse(`"${m[2]}"`));
+    else if (m[3] !== undefined) out.push(m[3]);
+    else out.push(m[4].trim());
+    pos = re.lastIndex;
+    if (m[5] === '.' && pos >= text.length) return null; // trailing dot
+  }
+  return out.length > 0 ? out : null;
+}
+
+/**
+ * Applies patches to a deep copy of the raw scenario. `null` removes a field; a path whose
+ * parent does not exist (or, for a removal, whose leaf does not exist) is an error.
+ */
+export function applyPatches(raw: Record<string, unknown>, patches: Patch[]): { data: Record<string, unknown>; issues: Issue[] } {
+  const data = structuredClone(raw);
+  const issues: Issue[] = [];
+  for (const patch of patches) {
+    const { path } = patch;
+    let node: any = data;
+    let ok = true;
+    for (let i = 0; i < path.length - 1; i++) {
+      const seg = path[i];
+      const next = node !== null && typeof node === 'object' ? node[seg] : undefined;
+      if (next === undefined || next === null || typeof next !== 'object') {
+        issues.push({ path: [patch.key], message: `path does not exist: nothing at ${describe(path.slice(0, i + 1))} (found ${show(next)})` });
+        ok = false;
+        break;
+      }
+      node = next;
+    }
+    if (!ok) continue;
+    const leaf = path[path.length - 1];
+    if (Array.isArray(node)) {
+      if (typeof leaf !== 'number' || leaf > node.length) {
+        issues.push({ path: [patch.key], message: `path does not exist: ${describe(path)} (the list has ${node.length} items)` });
+        continue;
+      }
+      if (patch.value === null) {
+        if (leaf >= node.length) issues.push({ path: [patch.key], message: `path does not exist: ${describe(path)} (nothing to remove)` });
+        else node.splice(leaf, 1);
+      } else node[leaf] = structuredClone(patch.value);
+    } else if (isRecord(node)) {
+      if (typeof leaf === 'number') {
+        issues.push({ path: [patch.key], message: `path does not exist: ${describe(path.slice(0, -1))} is a mapping, not a list` });
+        continue;
+      }
+      if (patch.value === null) {
+        if (!(leaf in node)) issues.push({ path: [patch.key], message: `path does not exist: ${describe(path)} (nothing to remove)` });
+        else delete node[leaf];
+      } else node[leaf] = structuredClone(patch.value);
+    }
+  }
+  return { data, issues };
+}
+
+function describe(path: Path): string {
+  return path.map((s) => (typeof s === 'number' ? `[${s}]` : s)).join('.').replace(/\.\[/g, '[');
+}
