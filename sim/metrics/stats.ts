@@ -1,3 +1,4 @@
+import { BucketHistogram } from './bucketHistogram.js';
 import { LatencyHistogram } from './latencyHistogram.js';
 import { BucketCount, BucketMax, LevelIntegral, type TimelineClock } from './timeline.js';
 
@@ -17,7 +18,7 @@ export class OperationStats {
   readonly okDegraded: Float64Array;
   readonly bad: Float64Array;
   /** Per-bucket latency, for p50/p99 over time; created on first use. */
-  readonly bucketLatency: Array<LatencyHistogram | null>;
+  readonly bucketLatency: Array<BucketHistogram | null>;
 
   constructor(readonly clock: TimelineClock) {
     this.ok = new Float64Array(clock.buckets);
@@ -29,6 +30,8 @@ export class OperationStats {
 
 export class ServiceStats {
   received = 0;
+  /** Requests that found every worker busy and waited in the queue. */
+  waited = 0;
   succeeded = 0;
   failed = 0;
   rejected = 0;

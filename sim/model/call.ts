@@ -11,6 +11,7 @@ import { DEGRADED, ERROR, isSuccess, REJECTED, retryClass, SHORT_CIRCUITED, TIME
 import type { QueueRt } from './queue.js';
 import { Request } from './request.js';
 import { receive, type EndpointRt } from './service.js';
+import { TimeoutQueue } from './timeoutQueue.js';
 import type { World } from './world.js';
 
 /** Who waits for an invocation's result. */
@@ -41,6 +42,7 @@ export class PolicyState {
  */
 export class CallSite {
   readonly states: PolicyState[];
+  readonly timeouts: TimeoutQueue;
 
   constructor(
     readonly world: World,
@@ -55,6 +57,7 @@ export class CallSite {
     /** Caller instances (1 for a traffic source or a queue). */
     callerInstances: number,
   ) {
+    this.timeouts = new TimeoutQueue(world.sim);
     const p = policies;
     let shared: CircuitBreaker | null = null;
     const makeBreaker = () => {
@@ -156,7 +159,8 @@ export class Invocation {
     if (op.trace !== null) {
       req.span = op.trace.open('attempt', `${site.key}${this.tries > 1 ? ` (attempt ${this.tries})` : ''}`, this.parentSpan, now);
     }
-    if (deadline !== Infinity) world.sim.schedule(deadline - now, attemptTimeout, req);
+    if (timeoutMs !== null && now + timeoutMs <= this.deadlineMs) site.timeouts.add(req);
+    else if (deadline !== Infinity) world.sim.schedule(deadline - now, attemptTimeout, req);
     if (site.endpoint !== null) req.instance = site.endpoint.svc.pick(now);
     const delay = site.link.forward();
     if (delay >= 0) world.sim.schedule(delay, requestArrives, req);

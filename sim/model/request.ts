@@ -19,6 +19,8 @@ export class Request {
   deadlineMs: number;
   /** The caller's span for this attempt, when traced. */
   span = -1;
+  /** Position in the call site's TimeoutQueue, or −1. */
+  timeoutPos = -1;
 
   // Server side.
   instance: InstanceRt | null = null;

@@ -148,6 +148,7 @@ export function receive(inst: InstanceRt, req: Request): void {
     start(inst, req);
   } else if (inst.queue.length < inst.svc.def.queueLimit) {
     req.state = 1;
+    if (req.op.measured) stats.waited++;
     inst.queue.push(req);
     inst.outstanding++;
     stats.queued++;
@@ -281,6 +282,7 @@ export function respond(req: Request, outcome: Outcome): void {
 function responseArrives(req: Request): void {
   if (req.callerDone) return;
   req.callerDone = true;
+  if (req.timeoutPos >= 0) req.inv.site.timeouts.remove(req);
   req.inv.attemptEnded(req, req.outcome);
 }
 

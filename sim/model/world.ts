@@ -2,7 +2,7 @@ import { rootStream, type RandomStream } from '../engine/random.js';
 import { Simulator, type RunOutcome } from '../engine/simulator.js';
 import { EdgeStats, EffectStats, OperationStats, QueueStats, ServiceStats } from '../metrics/stats.js';
 import { chooseBucketMs, TimelineClock } from '../metrics/timeline.js';
-import { LatencyHistogram } from '../metrics/latencyHistogram.js';
+import { BucketHistogram } from '../metrics/bucketHistogram.js';
 import type { BreakerStateName } from '../policies/circuitBreaker.js';
 import type { CallPolicies, Scenario, Step } from '../scenario/types.js';
 import { formatPath, type Path } from '../scenario/errors.js';
@@ -188,7 +188,7 @@ export class World {
       if (b >= 0) {
         if (outcome === DEGRADED) ops.okDegraded[b]++;
         else ops.ok[b]++;
-        (ops.bucketLatency[b] ??= new LatencyHistogram(2)).record(latency);
+        (ops.bucketLatency[b] ??= new BucketHistogram()).recordMs(latency);
       }
       if (op.measured) {
         if (outcome === DEGRADED) ops.degraded++;

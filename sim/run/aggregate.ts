@@ -1,3 +1,4 @@
+import { BucketHistogram } from '../metrics/bucketHistogram.js';
 import { LatencyHistogram, type EncodedHistogram } from '../metrics/latencyHistogram.js';
 import { meanCI, type MeanCI } from '../metrics/studentT.js';
 import type { Scenario } from '../scenario/types.js';
@@ -19,9 +20,9 @@ export function r6(x: number | null): number | null {
 
 const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
 
-function mergeHistograms(encoded: EncodedHistogram[], digits: 2 | 3 = 3): LatencyHistogram {
-  const h = new LatencyHistogram(digits);
-  for (const e of encoded) h.merge(LatencyHistogram.decode(e, digits));
+function mergeHistograms(encoded: EncodedHistogram[]): LatencyHistogram {
+  const h = new LatencyHistogram();
+  for (const e of encoded) h.merge(LatencyHistogram.decode(e));
   return h;
 }
 
@@ -115,6 +116,7 @@ export function summarizeVariant(
       instances: svc.instances,
       concurrency: svc.concurrency,
       received: rec,
+      waited: rs.reduce((a, s) => a + s.waited, 0),
       succeeded: rs.reduce((a, s) => a + s.succeeded, 0),
       failed: rs.reduce((a, s) => a + s.failed, 0),
       rejected: rs.reduce((a, s) => a + s.rejected, 0),
@@ -248,9 +250,14 @@ function mergeTimelines(scenario: Scenario, runs: RawRun[]): TimelineResult {
   const ok = sumArrays(runs.map((r) => r.timeline.ok));
   const degraded = sumArrays(runs.map((r) => r.timeline.degraded));
   const failed = sumArrays(runs.map((r) => r.timeline.failed));
-  const hists = Array.from({ length: t0.buckets }, (_, b) =>
-    mergeHistograms(runs.map((r) => r.timeline.latency[b]).filter((h): h is EncodedHistogram => h !== null), 2),
-  );
+  const hists = Array.from({ length: t0.buckets }, (_, b) => {
+    const h = new BucketHistogram();
+    for (const r of runs) {
+      const e = r.timeline.latency[b];
+      if (e !== null) h.merge(BucketHistogram.decode(e));
+    }
+    return h;
+  });
   const services: TimelineResult['services'] = {};
   for (const name of Object.keys(t0.services)) {
     const busy = sumArrays(runs.map((r) => r.timeline.services[name].busyMs));

@@ -57,6 +57,7 @@ export function collectRawRun(world: World, variant: string, replication: number
     const st = svc.stats;
     raw.services[svc.name] = {
       received: st.received,
+      waited: st.waited,
       succeeded: st.succeeded,
       failed: st.failed,
       rejected: st.rejected,

@@ -27,6 +27,7 @@ export interface RawRun {
 
 export interface RawService {
   received: number;
+  waited: number;
   succeeded: number;
   failed: number;
   rejected: number;
@@ -76,7 +77,8 @@ export interface RawTimeline {
   ok: number[];
   degraded: number[];
   failed: number[];
-  latency: Array<EncodedHistogram | null>;
+  /** Per bucket: a sparse BucketHistogram ([bin, count, …]), or null when nothing finished. */
+  latency: Array<number[] | null>;
   services: Record<string, { busyMs: number[]; queueDepth: number[]; workers: number }>;
   breakers: Record<string, { openMs: number[]; halfOpenMs: number[]; breakers: number }>;
   queues: Record<string, { depth: number[]; deadLetters: number[]; lagMs: number[] }>;

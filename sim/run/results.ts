@@ -90,6 +90,8 @@ export interface ServiceResult {
   instances: number;
   concurrency: number;
   received: number;
+  /** Requests that waited in a queue for a worker. */
+  waited: number;
   succeeded: number;
   failed: number;
   rejected: number;
