@@ -1,7 +1,7 @@
 import type { RunOutcome } from '../engine/simulator.js';
 import { recoveryTimes } from '../metrics/recovery.js';
 import type { Operation } from '../model/operation.js';
-import { isSuccess, OUTCOME_NAMES, type Outcome } from '../model/outcome.js';
+import { DEGRADED, isSuccess, OK, OUTCOME_NAMES, type Outcome } from '../model/outcome.js';
 import type { World } from '../model/world.js';
 import type { RawRun, RawTrace } from './rawRun.js';
 
@@ -113,22 +113,27 @@ export function collectRawRun(world: World, variant: string, replication: number
   return raw;
 }
 
-/** From the traced sample: the first failed, the slowest, the first double-processed, the first degraded, a typical one. */
+/**
+ * From the traced sample, one operation per category, each a different one: the first
+ * double-processed, the first failed, the slowest, the first degraded, and a typical one.
+ */
 function pickTraces(traced: Operation[]): RawTrace[] {
-  const done = traced.filter((op) => op.trace !== null);
+  const ops = traced.filter((op) => op.trace !== null);
   const latency = (op: Operation) => (op.done && isSuccess(op.outcome as Outcome) ? op.completedMs - op.arrivalMs : null);
-  const picks: Array<[string, Operation | undefined]> = [
-    ['failed', done.find((op) => !op.done || !isSuccess(op.outcome as Outcome))],
-    ['slow', done.filter((op) => latency(op) !== null).reduce<Operation | undefined>((a, op) => (a === undefined || latency(op)! > latency(a)! ? op : a), undefined)],
-    ['double-processed', done.find((op) => op.doubleProcessed)],
-    ['degraded', done.find((op) => op.done && op.outcome === 1)],
-    ['typical', done.find((op) => op.done && op.outcome === 0)],
+  const slowestFirst = ops.filter((op) => latency(op) !== null).sort((a, b) => latency(b)! - latency(a)! || a.id - b.id);
+  const categories: Array<[string, Operation[]]> = [
+    ['double-processed', ops.filter((op) => op.doubleProcessed)],
+    ['failed', ops.filter((op) => !op.done || !isSuccess(op.outcome as Outcome))],
+    ['slow', slowestFirst],
+    ['degraded', ops.filter((op) => op.done && op.outcome === DEGRADED)],
+    ['typical', ops.filter((op) => op.done && op.outcome === OK)],
   ];
   const out: RawTrace[] = [];
-  const seen = new Set<number>();
-  for (const [category, op] of picks) {
-    if (!op || seen.has(op.id)) continue;
-    seen.add(op.id);
+  const chosen = new Set<number>();
+  for (const [category, candidates] of categories) {
+    const op = candidates.find((c) => !chosen.has(c.id));
+    if (!op) continue;
+    chosen.add(op.id);
     out.push({
       category,
       operation: op.id,

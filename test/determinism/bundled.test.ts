@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bundledScenarios, cli, tempDir } from '../helpers/cli.js';
+import { bundledScenarios, cli, REPO, tempDir } from '../helpers/cli.js';
 
 describe('determinism', () => {
-  for (const file of bundledScenarios()) {
+  // Every bundled scenario, and a fixture with every policy, queue feature and fault kind on.
+  for (const file of [...bundledScenarios(), join(REPO, 'test', 'fixtures', 'kitchen-sink.yaml')]) {
     it(`${basename(file)}: two runs give byte-identical JSON`, () => {
       const dir = tempDir();
       const outs = ['a.json', 'b.json'].map((name, i) => {
