@@ -18,7 +18,8 @@ export function tCritical95(df: number): number {
 }
 
 export interface MeanCI {
-  mean: number;
+  /** null (in JSON) when no replication measured the metric. */
+  mean: number | null;
   /** 95% interval for the mean; null with fewer than two values. */
   ci95: [number, number] | null;
 }
@@ -26,7 +27,7 @@ export interface MeanCI {
 /** The mean of `xs` and its 95% Student t confidence interval. */
 export function meanCI(xs: number[]): MeanCI {
   const n = xs.length;
-  if (n === 0) return { mean: NaN, ci95: null };
+  if (n === 0) return { mean: null, ci95: null };
   const mean = xs.reduce((a, b) => a + b, 0) / n;
   if (n < 2) return { mean, ci95: null };
   const variance = xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1);

@@ -9,7 +9,11 @@ import type { Request } from './request.js';
 export class EffectLedger {
   doubleProcessing = 0;
 
-  constructor(readonly stats: EffectStats[]) {}
+  constructor(
+    readonly stats: EffectStats[],
+    /** Operations double-processed, by the bucket of their arrival. */
+    readonly doubleByBucket: Float64Array,
+  ) {}
 
   apply(req: Request, nowMs: number): void {
     const ep = req.endpoint!;
@@ -43,6 +47,7 @@ export class EffectLedger {
       if (!op.doubleProcessed) {
         op.doubleProcessed = true;
         this.doubleProcessing++;
+        if (op.bucket >= 0) this.doubleByBucket[op.bucket]++;
       }
     }
   }

@@ -20,6 +20,8 @@ export class Operation {
   span = -1;
   completedMs = -1;
   outcome = -1;
+  /** The timeline bucket of its arrival, or −1 outside [0, duration). */
+  bucket = -1;
 
   constructor(
     readonly id: number,

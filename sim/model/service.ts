@@ -142,6 +142,7 @@ export function receive(inst: InstanceRt, req: Request): void {
     return;
   }
   if (req.op.measured) stats.received++;
+  if (req.op.bucket >= 0) inst.svc.world.receivedByBucket[req.op.bucket]++;
   if (req.op.trace !== null) req.serverSpan = req.op.trace.open('queued', inst.label, req.span, now);
   if (inst.busy < inst.capacity) {
     inst.outstanding++;

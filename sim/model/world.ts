@@ -42,6 +42,8 @@ export class World {
   readonly effectStats: EffectStats[];
   readonly queueStats: QueueStats[];
   readonly arrivals: Float64Array;
+  /** Requests received by any service, by the arrival bucket of their operation. */
+  readonly receivedByBucket: Float64Array;
   readonly traced: Operation[] = [];
   private nextOpId = 0;
   private readonly traceEvery: number;
@@ -56,6 +58,7 @@ export class World {
     this.root = rootStream(options.seedKey);
     this.clock = new TimelineClock(chooseBucketMs(s.durationMs, s.bucketMs), s.durationMs);
     this.arrivals = new Float64Array(this.clock.buckets);
+    this.receivedByBucket = new Float64Array(this.clock.buckets);
     this.ops = new OperationStats(this.clock);
     this.links = new LinkTable(s.links, this.root);
     const target = options.traceTarget ?? 0;
@@ -64,7 +67,7 @@ export class World {
 
     const effectNames = [...new Set(s.services.flatMap((svc) => svc.endpoints.map((e) => e.effect).filter((e): e is string => e !== null)))].sort();
     this.effectStats = effectNames.map((n) => new EffectStats(n));
-    this.effects = new EffectLedger(this.effectStats);
+    this.effects = new EffectLedger(this.effectStats, new Float64Array(this.clock.buckets));
 
     this.services = s.services.map((def, i) => {
       const stats = new ServiceStats(def.name, def.instances * def.concurrency, this.clock, s.warmupMs, s.durationMs);
@@ -171,6 +174,7 @@ export class World {
     }
     if (measured) this.ops.requests++;
     const b = this.clock.bucketOf(now);
+    op.bucket = b;
     if (b >= 0) this.arrivals[b]++;
     return op;
   }
@@ -182,7 +186,7 @@ export class World {
     op.outcome = outcome;
     op.trace?.close(op.span, now, outcome);
     const ops = this.ops;
-    const b = this.clock.bucketOf(op.arrivalMs);
+    const b = op.bucket;
     const latency = now - op.arrivalMs;
     if (isSuccess(outcome)) {
       if (b >= 0) {

@@ -39,10 +39,11 @@ export function latencySummary(h: LatencyHistogram): LatencySummary {
 }
 
 /** The per-replication value of each compared metric. */
-function perReplication(runs: RawRun[]): Record<'availability' | 'p50Ms' | 'p99Ms' | 'doubleProcessing' | 'amplification', number[]> {
+function perReplication(runs: RawRun[]): Record<'availability' | 'meanMs' | 'p50Ms' | 'p99Ms' | 'doubleProcessing' | 'amplification', number[]> {
   const pick = (f: (r: RawRun) => number | null) => runs.map(f).map((v) => (v === null ? NaN : v));
   return {
     availability: pick((r) => ratio(r.ops.succeeded + r.ops.degraded, r.ops.requests)),
+    meanMs: pick((r) => ratio(r.ops.latency.sumMs, r.ops.latency.count)),
     p50Ms: pick((r) => (r.ops.latency.count === 0 ? null : LatencyHistogram.decode(r.ops.latency).percentileMs(50))),
     p99Ms: pick((r) => (r.ops.latency.count === 0 ? null : LatencyHistogram.decode(r.ops.latency).percentileMs(99))),
     doubleProcessing: pick((r) => r.doubleProcessing),
@@ -224,6 +225,7 @@ export function summarizeVariant(
     },
     replications: {
       availability: roundedCI(reps.availability),
+      meanMs: roundedCI(reps.meanMs),
       p50Ms: roundedCI(reps.p50Ms),
       p99Ms: roundedCI(reps.p99Ms),
       doubleProcessing: roundedCI(reps.doubleProcessing),
@@ -250,6 +252,8 @@ function mergeTimelines(scenario: Scenario, runs: RawRun[]): TimelineResult {
   const ok = sumArrays(runs.map((r) => r.timeline.ok));
   const degraded = sumArrays(runs.map((r) => r.timeline.degraded));
   const failed = sumArrays(runs.map((r) => r.timeline.failed));
+  const received = sumArrays(runs.map((r) => r.timeline.received));
+  const doubled = sumArrays(runs.map((r) => r.timeline.doubleProcessed));
   const hists = Array.from({ length: t0.buckets }, (_, b) => {
     const h = new BucketHistogram();
     for (const r of runs) {
@@ -292,6 +296,8 @@ function mergeTimelines(scenario: Scenario, runs: RawRun[]): TimelineResult {
     availability: ok.map((v, b) => r6(ratio(v + degraded[b], v + degraded[b] + failed[b]))),
     p50Ms: hists.map((h) => (h.count === 0 ? null : r6(h.percentileMs(50)))),
     p99Ms: hists.map((h) => (h.count === 0 ? null : r6(h.percentileMs(99)))),
+    amplification: received.map((v, b) => r6(ratio(v, ok[b] + degraded[b] + failed[b]))),
+    doubleProcessedPerSec: doubled.map((v) => r6((v / n) * perSec)),
     services,
     breakers,
     queues,

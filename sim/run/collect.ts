@@ -45,6 +45,8 @@ export function collectRawRun(world: World, variant: string, replication: number
       ok: Array.from(ops.ok),
       degraded: Array.from(ops.okDegraded),
       failed,
+      received: Array.from(world.receivedByBucket),
+      doubleProcessed: Array.from(world.effects.doubleByBucket),
       latency: ops.bucketLatency.map((h) => (h === null ? null : h.encode())),
       services: {},
       breakers: {},

@@ -77,6 +77,9 @@ export interface RawTimeline {
   ok: number[];
   degraded: number[];
   failed: number[];
+  /** Requests received by all services, and operations double-processed, by arrival bucket. */
+  received: number[];
+  doubleProcessed: number[];
   /** Per bucket: a sparse BucketHistogram ([bin, count, …]), or null when nothing finished. */
   latency: Array<number[] | null>;
   services: Record<string, { busyMs: number[]; queueDepth: number[]; workers: number }>;

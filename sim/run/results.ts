@@ -71,7 +71,7 @@ export interface VariantResult {
   description: string;
   summary: VariantSummary;
   /** Per-replication means with 95% Student t intervals. */
-  replications: Record<'availability' | 'p50Ms' | 'p99Ms' | 'doubleProcessing' | 'amplification', MeanCI>;
+  replications: Record<'availability' | 'meanMs' | 'p50Ms' | 'p99Ms' | 'doubleProcessing' | 'amplification', MeanCI>;
   /** Paired differences against the baseline; null for the baseline itself. */
   vsBaseline: Record<'availability' | 'p50Ms' | 'p99Ms' | 'doubleProcessing' | 'amplification', Delta> | null;
   services: Record<string, ServiceResult>;
@@ -141,6 +141,10 @@ export interface TimelineResult {
   availability: Array<number | null>;
   p50Ms: Array<number | null>;
   p99Ms: Array<number | null>;
+  /** Requests received by all services per operation that arrived in the bucket. */
+  amplification: Array<number | null>;
+  /** Operations double-processed per second, by the bucket of their arrival. */
+  doubleProcessedPerSec: number[];
   services: Record<string, { utilization: number[]; queueDepth: number[] }>;
   breakers: Record<string, { open: number[]; halfOpen: number[] }>;
   queues: Record<string, { depth: number[]; deadLetters: number[]; lagMs: number[] }>;

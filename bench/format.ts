@@ -1,0 +1,47 @@
+/** Number formatting shared by the terminal table and the Markdown summary. */
+
+/** 1234567 → "1.23 M"; keeps three significant digits. */
+export function si(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  const abs = Math.abs(n);
+  if (abs >= 1e9) return `${(n / 1e9).toPrecision(3)} G`;
+  if (abs >= 1e6) return `${(n / 1e6).toPrecision(3)} M`;
+  if (abs >= 1e3) return `${(n / 1e3).toPrecision(3)} k`;
+  return n.toPrecision(3);
+}
+
+/** A simulated or wall span in ms → "1 h", "10 min", "1250 s", "0.84 s". */
+export function span(ms: number): string {
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms >= 10_000) return `${Math.round(ms / 1000)} s`;
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  return `${ms.toFixed(0)} ms`;
+}
+
+export function mb(n: number): string {
+  return `${n.toFixed(0)} MB`;
+}
+
+export function ms(n: number, digits = 2): string {
+  return `${n.toFixed(digits)} ms`;
+}
+
+export function pct(x: number, digits = 2): string {
+  return `${(x * 100).toFixed(digits)}%`;
+}
+
+export function ratio(x: number): string {
+  return `${x.toFixed(x >= 10 ? 0 : 2)}×`;
+}
+
+export function verdict(pass: boolean | null): string {
+  return pass === null ? 'n/a ' : pass ? 'PASS' : 'MISS';
+}
+
+/** Left-aligned text columns, the first column padded to the widest cell. */
+export function columns(rows: string[][], gap = '  '): string[] {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join(gap).trimEnd());
+}

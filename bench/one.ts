@@ -1,0 +1,60 @@
+/**
+ * One measurement in a fresh process: `node dist/bench/one.js <benchmark> [--quick]`.
+ * A fresh process per benchmark makes peak RSS (a per-process high-water mark) mean "this
+ * benchmark", and keeps one benchmark's JIT state and heap out of the next one's figures.
+ * Prints one JSON line on stdout; anything else goes to stderr.
+ */
+import { relative } from 'node:path';
+import { meanOf } from '../sim/engine/distributions.js';
+import { ROOT } from './paths.js';
+import { measureRun, type RunMeasurement } from './measure.js';
+import { BENCHMARKS, FULL, QUICK, type BenchmarkName, type BenchPlan } from './plan.js';
+import { loadBenchScenario } from './scenarioText.js';
+import { measureSpeedup } from './speedup.js';
+
+function mm1(plan: BenchPlan): RunMeasurement {
+  // Read λ and μ from the scenario itself, so the theory always matches the file.
+  const probe = loadBenchScenario('mm1').base;
+  const lambda = probe.traffic[0].ratePerMs;
+  const mu = 1 / meanOf(probe.services[0].endpoints[0].work);
+  const set = loadBenchScenario('mm1', { durationMs: plan.mm1Customers / lambda });
+  const m = measureRun('mm1', relative(ROOT, set.file), set.base);
+  // M/M/1: the response time is exponential with rate μ − λ.
+  const rate = mu - lambda;
+  m.theory = { meanMs: 1 / rate, p50Ms: Math.LN2 / rate, p99Ms: Math.log(100) / rate, utilization: lambda / mu };
+  return m;
+}
+
+function chain(name: string, durationMs: number): RunMeasurement {
+  const set = loadBenchScenario('chain', { durationMs });
+  return measureRun(name, relative(ROOT, set.file), set.base);
+}
+
+async function main(): Promise<void> {
+  const [which, ...rest] = process.argv.slice(2);
+  const plan = rest.includes('--quick') ? QUICK : FULL;
+  let result: unknown;
+  switch (which as BenchmarkName) {
+    case 'mm1':
+      result = mm1(plan);
+      break;
+    case 'chain':
+      result = chain('chain', plan.chainMs);
+      break;
+    case 'chain-short':
+      result = chain('chain-short', plan.chainShortMs);
+      break;
+    case 'speedup':
+      result = await measureSpeedup(plan);
+      break;
+    default:
+      process.stderr.write(`usage: node dist/bench/one.js <${BENCHMARKS.join('|')}> [--quick]\n`);
+      process.exit(2);
+  }
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});

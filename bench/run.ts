@@ -1,0 +1,99 @@
+/**
+ * `npm run bench [-- --quick] [-- --json <file>]`: measures faultline and prints a table.
+ *
+ * Each faultline benchmark runs in its own child process (bench/one.ts), one after another:
+ * peak RSS is per process, and two benchmarks at once on 2 cores would slow each other. The
+ * SimPy models run the same way when SimPy is installed. The figures go to stdout, to
+ * bench/results/latest.json and to docs/benchmarks.md (a --quick run writes
+ * bench/results/quick.json only, so a smoke run never overwrites the real figures).
+ * Exit code: 0 when everything ran (a MISS is a figure, not a failure), 1 when something broke.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { loadavg } from 'node:os';
+import { compare, modelChecks, targets } from './checks.js';
+import { runChild } from './child.js';
+import { describeMachine } from './machine.js';
+import type { RunMeasurement } from './measure.js';
+import { DOCS_FILE, RESULTS_DIR, ROOT } from './paths.js';
+import { FULL, QUICK } from './plan.js';
+import { runReportLoad } from './reportLoadStep.js';
+import type { BenchResults } from './results.js';
+import { detectSimpy, simpyChain, simpyMm1 } from './simpy.js';
+import type { SpeedupMeasurement } from './speedup.js';
+import { renderSummary } from './summary.js';
+import { renderTable } from './table.js';
+import { span } from './format.js';
+
+function step(what: string): void {
+  process.stderr.write(`bench: ${what}\n`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, json: { type: 'string' } } });
+  const plan = values.quick ? QUICK : FULL;
+  const started = performance.now();
+
+  const simpyInfo = detectSimpy();
+  const machine = describeMachine(simpyInfo);
+
+  step(`M/M/1, ${plan.mm1Customers} customers`);
+  const mm1 = await runChild<RunMeasurement>('mm1', plan);
+  step(`4-hop chain, ${span(plan.chainMs)} simulated`);
+  const chain = await runChild<RunMeasurement>('chain', plan);
+  step(`4-hop chain, ${span(plan.chainShortMs)} simulated (memory growth check)`);
+  const chainShort = await runChild<RunMeasurement>('chain-short', plan);
+
+  let simpy: BenchResults['simpy'];
+  if (simpyInfo) {
+    step(`SimPy M/M/1, ${plan.simpyMm1Customers} customers`);
+    const sMm1 = await simpyMm1(plan.simpyMm1Customers);
+    step(`SimPy 4-hop chain, ${span(plan.simpyChainMs)} simulated`);
+    const sChain = await simpyChain(plan.simpyChainMs);
+    simpy = { info: simpyInfo, mm1: sMm1, chain: sChain };
+  } else {
+    simpy = { skipped: `SimPy not importable by ${process.env.BENCH_PYTHON ?? '/usr/bin/python3'} (install python3-simpy3)` };
+  }
+
+  step(`parallel speed-up, ${plan.speedupReplications} replications, --jobs 1 then --jobs 2`);
+  const speedup = await runChild<SpeedupMeasurement>('speedup', plan);
+  step('report load time');
+  const reportLoad = await runReportLoad();
+
+  machine.loadAfter = loadavg()[0];
+  const figures = { plan, mm1, chain, chainShort, simpy: 'skipped' in simpy ? null : simpy, speedup };
+  const comparisons = compare(figures);
+  const results: BenchResults = {
+    bench: 'faultline',
+    mode: plan.mode,
+    machine,
+    faultline: { mm1, chain, chainShort },
+    simpy,
+    comparisons,
+    speedup,
+    reportLoad,
+    targets: targets(figures, comparisons),
+    checks: modelChecks(figures),
+    totalWallMs: performance.now() - started,
+  };
+
+  process.stdout.write(`\n${renderTable(results)}\n`);
+  const jsonFile = values.json ?? join(RESULTS_DIR, plan.mode === 'quick' ? 'quick.json' : 'latest.json');
+  mkdirSync(dirname(jsonFile), { recursive: true });
+  writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
+  if (plan.mode === 'full') {
+    mkdirSync(dirname(DOCS_FILE), { recursive: true });
+    writeFileSync(DOCS_FILE, renderSummary(results));
+  }
+  const written = plan.mode === 'full' ? [jsonFile, DOCS_FILE] : [jsonFile];
+  process.stdout.write(`figures written to ${written.map((f) => relative(ROOT, f)).join(' and ')}\n`);
+  // A MISS is a figure; a benchmark that could not run is a failure.
+  if (reportLoad.status === 'failed') process.exitCode = 1;
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});
