@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from './errors.js';
 
@@ -31,6 +31,27 @@ export function removeTempFiles(): void {
 }
 
 /**
+ * Checks, before a run that may take minutes, that `path` can be written afterwards: it is not
+ * an input scenario, not a folder, and its folder exists or can be made. The write itself still
+ * reports anything this cannot foresee (a full disk, a file system that refuses new files).
+ */
+export function checkWritable(path: string): void {
+  const target = canonical(path);
+  if (protectedInputs.has(target)) {
+    throw new InputError(`${path}: refusing to overwrite an input scenario (choose another output path)`);
+  }
+  if (existsSync(target) && statSync(target).isDirectory()) throw new InputError(`${path}: cannot write: is a directory`);
+  let dir = dirname(target);
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  if (!statSync(dir).isDirectory()) throw new InputError(`${path}: cannot write: a parent is not a folder`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    throw new InputError(`${path}: cannot write: ${describe(e)}`);
+  }
+}
+
+/**
  * Writes a file atomically: the content goes to a temp file beside it, which is then renamed
  * over the target, so a reader (or an interrupted run) never sees a partial file, and a good
  * old file is replaced only by a complete new one.
@@ -49,7 +70,9 @@ export function writeFileAtomic(path: string, content: string): void {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw new InputError(`${path}: cannot write: ${describe(e)}`);
+    // EEXIST from a recursive mkdir: something on the way is a file.
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(`${path}: cannot write: ${code === 'EEXIST' || code === 'ENOTDIR' ? 'a parent is not a folder' : describe(e)}`);
   }
   const tmp = join(dir, `.${basename(target)}.${process.pid}.tmp`);
   inProgress.add(tmp);
@@ -64,7 +87,9 @@ export function writeFileAtomic(path: string, content: string): void {
     renameSync(tmp, target);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw new InputError(`${path}: cannot write: ${describe(e)}`);
+    // The folder exists (it was just made): ENOENT here means this file system makes no new files (/proc, /sys).
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(`${path}: cannot write: ${code === 'ENOENT' ? 'this folder does not accept new files' : describe(e)}`);
   } finally {
     inProgress.delete(tmp);
   }

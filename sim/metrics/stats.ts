@@ -13,7 +13,7 @@ export class OperationStats {
   failed = 0;
   /** Operations still in flight when the drain ended (counted as failed too). */
   unfinished = 0;
-  readonly latency = new LatencyHistogram(3);
+  readonly latency = new LatencyHistogram();
   readonly ok: Float64Array;
   readonly okDegraded: Float64Array;
   readonly bad: Float64Array;
@@ -115,7 +115,7 @@ export class QueueStats {
   opsPublished = 0;
   opsCompleted = 0;
   /** From the operation's arrival to the consumer's first success. */
-  readonly endToEnd = new LatencyHistogram(3);
+  readonly endToEnd = new LatencyHistogram();
   /** Messages not yet acked or dead-lettered. */
   depthNow = 0;
   readonly depth: BucketMax;

@@ -5,30 +5,42 @@
  *
  * The bucket holds at most `capacity` tokens (10 by default, `budgetCapacity`) and starts
  * full, so a fresh client can retry a short burst before the ratio governs.
+ *
+ * Tokens are counted in whole billionths, so deposits add up exactly: in floating point ten
+ * deposits of 0.1 make 0.9999999999999999, which would refuse the retry that ten requests at
+ * a 10% budget have earned (and drift the long-run fraction to 1/11). A ratio is thus exact to
+ * nine decimals (0.0000001%), far finer than anyone writes a budget.
  */
+const UNITS_PER_TOKEN = 1_000_000_000;
+
 export class RetryBudget {
-  private tokens: number;
+  /** Tokens, in billionths of a token (an integer). */
+  private units: number;
+  private readonly depositUnits: number;
+  private readonly capacityUnits: number;
 
   constructor(
     readonly ratio: number,
     readonly capacity: number,
   ) {
-    this.tokens = capacity;
+    this.depositUnits = Math.round(ratio * UNITS_PER_TOKEN);
+    this.capacityUnits = Math.round(capacity * UNITS_PER_TOKEN);
+    this.units = this.capacityUnits;
   }
 
   get available(): number {
-    return this.tokens;
+    return this.units / UNITS_PER_TOKEN;
   }
 
   /** A first attempt: deposit. */
   onRequest(): void {
-    this.tokens = Math.min(this.capacity, this.tokens + this.ratio);
+    this.units = Math.min(this.capacityUnits, this.units + this.depositUnits);
   }
 
   /** A retry: spend a token if a whole one is there. */
   tryRetry(): boolean {
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    if (this.units < UNITS_PER_TOKEN) return false;
+    this.units -= UNITS_PER_TOKEN;
     return true;
   }
 }

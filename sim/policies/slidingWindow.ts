@@ -65,7 +65,8 @@ export class TimeWindow implements SlidingWindow {
   constructor(readonly sizeMs: number) {
     this.buckets = sizeMs >= 1000 && sizeMs % 1000 === 0 ? Math.min(sizeMs / 1000, 600) : 10;
     this.bucketMs = sizeMs / this.buckets;
-    this.epochs = new Float64Array(this.buckets).fill(-1);
+    // -Infinity marks an empty bucket: it is never inside the window, whatever the time.
+    this.epochs = new Float64Array(this.buckets).fill(-Infinity);
     this.calls = new Uint32Array(this.buckets);
     this.failures = new Uint32Array(this.buckets);
     this.slow = new Uint32Array(this.buckets);
@@ -98,6 +99,11 @@ export class TimeWindow implements SlidingWindow {
   }
 
   reset(): void {
-    this.epochs.fill(-1);
+    // Marking buckets empty is enough only if empty never counts: with -1, buckets of a window
+    // reset during its first `sizeMs` still counted (epoch −1 is "recent" at epoch 0…buckets−2).
+    this.epochs.fill(-Infinity);
+    this.calls.fill(0);
+    this.failures.fill(0);
+    this.slow.fill(0);
   }
 }

@@ -110,9 +110,11 @@ function validate(data: unknown): { scenario: Scenario | null; issues: Issue[] }
 /** The variant and its ancestors, root first; an unknown parent or a loop is an error. */
 function extendsChain(name: string, all: Record<string, Record<string, any>>): string[] | { error: string } {
   const chain: string[] = [];
+  const seen: string[] = []; // in the order followed, for the message
   let cur: string | undefined = name;
   while (cur !== undefined) {
-    if (chain.includes(cur)) return { error: `extends loops: ${[...chain, cur].join(' -> ')}` };
+    if (seen.includes(cur)) return { error: `extends loops: ${[...seen, cur].join(' -> ')} (expected a chain that ends)` };
+    seen.push(cur);
     if (!(cur in all)) return { error: `unknown variant ${JSON.stringify(cur)} (expected one of: ${Object.keys(all).join(', ')})` };
     chain.unshift(cur);
     cur = all[cur].extends;

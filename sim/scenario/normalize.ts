@@ -3,7 +3,7 @@ import { LIMITS } from './limits.js';
 import { readDist } from './readDist.js';
 import { readFault, type Names } from './readFaults.js';
 import { readBackoff, readCallPolicies, readRetry } from './readPolicies.js';
-import { isRecord, Reader } from './reader.js';
+import { given, isRecord, Reader } from './reader.js';
 import { checkSchema } from './schema.js';
 import type { Endpoint, EndpointRef, Link, Queue, Scenario, Service, Step, TrafficSource } from './types.js';
 
@@ -115,7 +115,7 @@ function readTraffic(r: Reader, name: string, t: Record<string, any>, path: Path
   const arrivals = t.arrivals ?? 'poisson';
   let ratePerMs = 0;
   if (arrivals === 'closed') {
-    if (t.users === undefined) r.error([...path, 'users'], 'missing required field (a closed loop needs users: N)');
+    if (!given(t.users)) r.error([...path, 'users'], 'missing required field (a closed loop needs users: N)');
     if (t.rate !== undefined) r.error([...path, 'rate'], 'a closed loop has no rate (its users wait, then think)');
     r.atMost(t.users ?? 0, LIMITS.maxClosedUsers, [...path, 'users'], 'users');
   } else {

@@ -2,7 +2,7 @@ import type { Dist } from '../engine/distributions.js';
 import { Z99 } from '../engine/distributions.js';
 import { show, type Path } from './errors.js';
 import { LIMITS } from './limits.js';
-import { isRecord, type Reader } from './reader.js';
+import { given, isRecord, type Reader } from './reader.js';
 
 const KINDS = ['constant', 'uniform', 'exponential', 'normal', 'lognormal', 'percentiles', 'mix'];
 const EXPECTED = `a duration (e.g. 5ms) or one of {${KINDS.join('|')}: ...}`;
@@ -33,7 +33,7 @@ export function readDist(r: Reader, value: unknown, path: Path): Dist {
     for (const k of Object.keys(body)) {
       if (!allowed.includes(k)) r.error([...at, k], `unknown field ${JSON.stringify(k)} (expected one of: ${allowed.join(', ')})`);
     }
-    for (const k of required) if (body[k] === undefined) r.error([...at, k], 'missing required field');
+    for (const k of required) if (!given(body[k])) r.error([...at, k], 'missing required field');
     return body;
   };
   switch (kind) {
@@ -65,11 +65,11 @@ export function readDist(r: Reader, value: unknown, path: Path): Dist {
       if (!b) return zero;
       const median = r.duration(b.median, [...at, 'median'], 0);
       if (median <= 0 && b.median !== undefined) r.error([...at, 'median'], `median must be positive (found ${show(b.median)})`);
-      if ((b.p99 === undefined) === (b.sigma === undefined)) {
-        r.error(at, 'give exactly one of p99 or sigma (found ' + (b.p99 === undefined ? 'neither' : 'both') + ')');
+      if (given(b.p99) === given(b.sigma)) {
+        r.error(at, 'give exactly one of p99 or sigma (found ' + (given(b.p99) ? 'both' : 'neither') + ')');
         return { kind: 'lognormal', median, sigma: 0 };
       }
-      if (b.sigma !== undefined) {
+      if (given(b.sigma)) {
         const sigma = b.sigma;
         if (typeof sigma !== 'number' || !Number.isFinite(sigma) || sigma < 0 || sigma > 10) {
           r.error([...at, 'sigma'], `bad sigma (found ${show(sigma)}, expected a unitless number from 0 to 10)`);

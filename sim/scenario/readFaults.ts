@@ -1,6 +1,6 @@
 import { show, type Path } from './errors.js';
 import { readDist } from './readDist.js';
-import { isRecord, type Reader } from './reader.js';
+import { given, isRecord, type Reader } from './reader.js';
 import type { Fault, FaultKind, FaultTarget } from './types.js';
 import { formatDurationMs, parseRate } from './units.js';
 
@@ -63,7 +63,7 @@ export function readFault(r: Reader, raw: Record<string, any>, path: Path, names
   if (!TARGETS[kind].includes(target.type)) {
     r.error(
       [...path, 'target'],
-      `a ${kind} fault cannot target ${TARGET_WORDS[target.type].replace(/ \(.*/, '')} (found ${show(raw.target)}, expected ${TARGETS[kind].map((t) => TARGET_WORDS[t]).join(' or ')})`,
+      `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} fault cannot target ${TARGET_WORDS[target.type].replace(/ \(.*/, '')} (found ${show(raw.target)}, expected ${TARGETS[kind].map((t) => TARGET_WORDS[t]).join(' or ')})`,
     );
     return null;
   }
@@ -73,14 +73,14 @@ export function readFault(r: Reader, raw: Record<string, any>, path: Path, names
   }
   let forMs: number;
   if (kind === 'crash') {
-    if (raw.restartAfter === undefined && raw.for === undefined) {
+    if (!given(raw.restartAfter) && !given(raw.for)) {
       r.error([...path, 'restartAfter'], 'missing required field (expected how long the instance stays down, e.g. 45s)');
     }
-    forMs = r.duration(raw.restartAfter ?? raw.for, [...path, raw.restartAfter !== undefined ? 'restartAfter' : 'for'], 0);
+    forMs = r.duration(raw.restartAfter ?? raw.for, [...path, given(raw.restartAfter) ? 'restartAfter' : 'for'], 0);
   } else {
     forMs = r.requiredDuration(raw.for, [...path, 'for']);
   }
-  if (forMs <= 0 && (raw.for !== undefined || raw.restartAfter !== undefined)) {
+  if (forMs <= 0 && (given(raw.for) || given(raw.restartAfter))) {
     r.error([...path, kind === 'crash' ? 'restartAfter' : 'for'], `impossible window: a fault must last (found ${show(raw.for ?? raw.restartAfter)}, expected a duration > 0)`);
   }
   const fault: Fault = {
@@ -97,34 +97,34 @@ export function readFault(r: Reader, raw: Record<string, any>, path: Path, names
     ratePerMs: null,
   };
   const unused = (field: string) => {
-    if (raw[field] !== undefined) r.error([...path, field], `${field} does not apply to a ${kind} fault`);
+    if (raw[field] !== undefined) r.error([...path, field], `${field} does not apply to ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} fault`);
   };
   switch (kind) {
     case 'errors':
     case 'loss':
-      if (raw.rate === undefined) r.error([...path, 'rate'], `missing required field (expected the ${kind === 'errors' ? 'error' : 'loss'} probability, e.g. 20%)`);
+      if (!given(raw.rate)) r.error([...path, 'rate'], `missing required field (expected the ${kind === 'errors' ? 'error' : 'loss'} probability, e.g. 20%)`);
       fault.rate = r.probability(raw.rate, [...path, 'rate'], 0);
       ['add', 'factor', 'concurrency'].forEach(unused);
       break;
     case 'latency':
-      if (raw.add === undefined && raw.factor === undefined) {
+      if (!given(raw.add) && !given(raw.factor)) {
         r.error(path, 'a latency fault needs add (a duration or distribution) or factor (a multiplier)');
       }
-      if (raw.add !== undefined) fault.add = readDist(r, raw.add, [...path, 'add']);
+      if (given(raw.add)) fault.add = readDist(r, raw.add, [...path, 'add']);
       ['rate', 'concurrency'].forEach(unused);
       break;
     case 'capacity':
-      if (raw.concurrency === undefined && raw.factor === undefined) {
+      if (!given(raw.concurrency) && !given(raw.factor)) {
         r.error(path, 'a capacity fault needs concurrency (workers left per instance) or factor (e.g. 0.5)');
       }
-      if (raw.factor !== undefined && raw.factor > 1) r.error([...path, 'factor'], `a capacity fault removes workers (found ${raw.factor}, expected at most 1)`);
+      if (given(raw.factor) && raw.factor > 1) r.error([...path, 'factor'], `a capacity fault removes workers (found ${raw.factor}, expected at most 1)`);
       ['rate', 'add'].forEach(unused);
       break;
     case 'surge':
-      if (raw.rate === undefined && raw.factor === undefined) {
+      if (!given(raw.rate) && !given(raw.factor)) {
         r.error(path, 'a surge needs rate (e.g. 600/s) or factor (e.g. 3)');
       }
-      if (raw.rate !== undefined) {
+      if (given(raw.rate)) {
         const rate = parseRate(raw.rate);
         if (typeof rate === 'number') fault.ratePerMs = rate;
         else r.error([...path, 'rate'], rate.error);

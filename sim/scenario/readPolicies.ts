@@ -1,16 +1,16 @@
 import { show, type Path } from './errors.js';
 import { LIMITS } from './limits.js';
-import { isRecord, type Reader } from './reader.js';
+import { given, isRecord, type Reader } from './reader.js';
 import type { BackoffPolicy, BreakerPolicy, BulkheadPolicy, CallPolicies, RetryOn, RetryPolicy, SlidingWindow } from './types.js';
 import { parseDuration } from './units.js';
 
 /** Backoff fields shared by retries and queue redelivery. */
 export function readBackoff(r: Reader, raw: Record<string, any>, path: Path): BackoffPolicy {
   const baseMs = r.duration(raw.base, [...path, 'base'], 0);
-  const backoff = raw.backoff ?? (raw.base !== undefined ? 'constant' : 'none');
+  const backoff = raw.backoff ?? (given(raw.base) ? 'constant' : 'none');
   const capMs = r.duration(raw.cap, [...path, 'cap'], Infinity);
   if (capMs < baseMs) r.error([...path, 'cap'], `cap below base (found ${show(raw.cap)}, expected at least ${show(raw.base)})`);
-  if ((backoff === 'constant' || backoff === 'exponential') && raw.base === undefined) {
+  if ((backoff === 'constant' || backoff === 'exponential') && !given(raw.base)) {
     r.error([...path, 'base'], `missing base (expected the first delay, e.g. 100ms, for backoff ${backoff})`);
   }
   return { backoff, baseMs, capMs, multiplier: raw.multiplier ?? 2, jitter: raw.jitter ?? 'none' };
@@ -36,7 +36,7 @@ export function readRetry(r: Reader, raw: unknown, path: Path): RetryPolicy | nu
 
 /** `slidingWindow: 20` (calls) or `10s` (time). */
 function readWindow(r: Reader, raw: unknown, path: Path): SlidingWindow {
-  if (raw === undefined) return { type: 'count', size: 100 };
+  if (!given(raw)) return { type: 'count', size: 100 };
   if (typeof raw === 'number') {
     if (!Number.isInteger(raw) || raw < 1 || raw > 1_000_000) {
       r.error(path, `bad window (found ${show(raw)}, expected a whole number of calls from 1 to 1000000, or a duration)`);
@@ -55,14 +55,14 @@ function readWindow(r: Reader, raw: unknown, path: Path): SlidingWindow {
 /** Defaults follow resilience4j's CircuitBreakerConfig. */
 export function readBreaker(r: Reader, raw: unknown, path: Path): BreakerPolicy | null {
   if (!isRecord(raw)) return null;
-  const consecutive = raw.consecutiveFailures !== undefined;
-  if (consecutive && (raw.failureRateThreshold !== undefined || raw.slidingWindow !== undefined)) {
+  const consecutive = given(raw.consecutiveFailures);
+  if (consecutive && (given(raw.failureRateThreshold) || given(raw.slidingWindow))) {
     r.error([...path, 'consecutiveFailures'], 'consecutiveFailures replaces failureRateThreshold and slidingWindow (found both, expected one mode)');
   }
   const threshold = r.probability(raw.failureRateThreshold, [...path, 'failureRateThreshold'], 0.5);
   if (threshold === 0) r.error([...path, 'failureRateThreshold'], 'must be above 0% (found 0, expected e.g. 50%)');
   const slowCallDurationMs = r.optionalDuration(raw.slowCallDuration, [...path, 'slowCallDuration']);
-  if (raw.slowCallRateThreshold !== undefined && slowCallDurationMs === null) {
+  if (given(raw.slowCallRateThreshold) && slowCallDurationMs === null) {
     r.error([...path, 'slowCallRateThreshold'], 'needs slowCallDuration (expected the duration above which a call is slow)');
   }
   return {

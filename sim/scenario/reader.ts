@@ -72,6 +72,11 @@ export class Reader {
   }
 }
 
+/** Written with a value: `key: null` (or a bare `key:`) counts as left out, like a missing key. */
+export function given(v: unknown): boolean {
+  return v !== undefined && v !== null;
+}
+
 export function isRecord(v: unknown): v is Record<string, any> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }

@@ -38,7 +38,10 @@ export function checkReferences(s: Scenario): Issue[] {
         } else if (step.kind === 'publish' && !queues.has(step.queue)) {
           issues.push({
             path: [...path, 'publish'],
-            message: `unknown queue ${JSON.stringify(step.queue)} (expected one of: ${[...queues].join(', ') || 'no queues are defined'})`,
+            message:
+              queues.size > 0
+                ? `unknown queue ${JSON.stringify(step.queue)} (expected one of: ${[...queues].join(', ')})`
+                : `unknown queue ${JSON.stringify(step.queue)} (expected a queue defined under queues:, and there are none)`,
           });
         }
       });

@@ -196,8 +196,24 @@ export function checkSchema(name: SchemaName, value: unknown, basePath: Path = [
   const result = checkers[name](value);
   if (result === true) return [];
   const issues: Issue[] = [];
+  const seen = new Set<string>();
   for (const err of result as any[]) {
     const rel = resolveField(value, String(err.field ?? ''));
+    const found = valueAt(value, rel);
+    if (err.type === 'required' && found !== null && typeof found === 'object') {
+      // fastest-validator reports a null item of a list or record (`db: null`, `- null`) as
+      // "required" on the container; point at each null item instead.
+      const nulls = Object.entries(found).filter(([, v]) => v === null);
+      for (const [k] of nulls) {
+        const at = [...basePath, ...rel, Array.isArray(found) ? Number(k) : k];
+        const key = JSON.stringify(at);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const expected = rel[rel.length - 1] === 'retryOn' ? 'one of: error, timeout, rejected' : 'a mapping';
+        issues.push({ path: at, message: `empty value (found null, expected ${expected})` });
+      }
+      if (nulls.length > 0) continue;
+    }
     issues.push(translate(err, [...basePath, ...rel], value, rel));
   }
   return issues;
@@ -250,7 +266,8 @@ function translate(err: any, path: Path, root: unknown, rel: Path): Issue {
   const found = valueAt(root, rel);
   switch (err.type) {
     case 'required':
-      return { path, message: 'missing required field' };
+      // Written but empty (`traffic:` with nothing under it) is not the same as left out.
+      return { path, message: found === null ? 'empty value (found null, expected a value for this required field)' : 'missing required field' };
     case 'objectStrict': {
       const keys = String(err.actual).split(/,\s*/);
       const allowed = String(err.expected ?? '').split(/,\s*/).filter(Boolean);
@@ -282,7 +299,7 @@ function translate(err: any, path: Path, root: unknown, rel: Path): Issue {
     case 'arrayMin':
       return { path, message: `empty list (expected at least ${err.expected} item)` };
     case 'enumValue':
-      return { path, message: `unknown value (found ${show(found)}, expected one of: ${String(err.expected).split(',').join(', ')})` };
+      return { path, message: `unknown value (found ${show(found)}, expected one of: ${String(err.expected).split(/,\s*/).join(', ')})` };
     case 'stringPattern':
       return {
         path,

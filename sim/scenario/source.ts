@@ -1,5 +1,5 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import { ScenarioError, type Path, type SourcePosition } from './errors.js';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { formatPath, ScenarioError, type Path, type SourcePosition } from './errors.js';
 import { LIMITS } from './limits.js';
 
 /** A parsed YAML file that can still say where each value came from. */
@@ -23,6 +23,44 @@ export function parseYaml(text: string, file: string): YamlSource {
   const err = doc.errors[0];
   if (err) {
     const pos = lineCounter.linePos(err.pos[0]);
+    if (err.code === 'DUPLICATE_KEY') {
+      // Say which key, and where it sits in the document.
+      const found = findNode(doc.contents, [], (n, isKey) => isKey && n.range?.[0] === err.pos[0]);
+      if (found && isScalar(found.node)) {
+        const key = String(found.node.value);
+        throw new ScenarioError(file, pos, formatPath(found.path), `duplicate key (found ${JSON.stringify(key)} twice in the same mapping, expected each key once)`);
+      }
+    }
+    if (err.code === 'MISSING_CHAR' && /quote/.test(err.message)) {
+      // The parser notices at the end of the file; the user needs the quote that opened it.
+      const q = findNode(doc.contents, [], (n) => isScalar(n) && (n.type === 'QUOTE_DOUBLE' || n.type === 'QUOTE_SINGLE') && n.range?.[1] === err.pos[0]);
+      if (q?.node.range) {
+        const mark = (q.node as { type?: string }).type === 'QUOTE_DOUBLE' ? '"' : "'";
+        throw new ScenarioError(
+          file,
+          lineCounter.linePos(q.node.range[0]),
+          formatPath(q.path),
+          `YAML syntax error: unclosed quote (found an opening ${mark} with no closing ${mark} before the end of the file)`,
+        );
+      }
+    }
+    const flow = /^Flow (sequence|map) .*end with an? ([\]}])/.exec(err.message);
+    if (flow) {
+      // Likewise for a [ or { that never closes: point at the bracket that opened it.
+      const open = findNode(doc.contents, [], (n) => (isSeq(n) || isMap(n)) && n.flow === true && n.range?.[1] === err.pos[0]);
+      if (open?.node.range) {
+        const [opener, closer] = flow[2] === ']' ? ['[', ']'] : ['{', '}'];
+        throw new ScenarioError(
+          file,
+          lineCounter.linePos(open.node.range[0]),
+          formatPath(open.path),
+          `YAML syntax error: unclosed ${opener} (found an opening ${opener} with no matching ${closer})`,
+        );
+      }
+    }
+    if (err.code === 'MULTIPLE_DOCS') {
+      throw new ScenarioError(file, pos, '(root)', 'YAML syntax error: a second document (found ---, expected one scenario per file)');
+    }
     throw new ScenarioError(file, pos, '(root)', `YAML syntax error: ${firstLine(err.message)}`);
   }
   let data: unknown;
@@ -30,7 +68,19 @@ export function parseYaml(text: string, file: string): YamlSource {
     data = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount });
   } catch (e) {
     const msg = (e as Error).message;
-    if (/alias/i.test(msg)) {
+    const unresolved = /^Unresolved alias.*: (.*)$/.exec(msg);
+    if (unresolved) {
+      // An alias whose anchor is not defined before it: point at the alias.
+      const name = unresolved[1];
+      const at = findNode(doc.contents, [], (n) => isAlias(n) && n.source === name);
+      throw new ScenarioError(
+        file,
+        at?.node.range ? lineCounter.linePos(at.node.range[0]) : { line: 1, col: 1 },
+        at ? formatPath(at.path) : '(root)',
+        `unknown YAML alias (found *${name}, expected an anchor &${name} defined before it)`,
+      );
+    }
+    if (/excessive alias count/i.test(msg)) {
       throw new ScenarioError(
         file,
         { line: 1, col: 1 },
@@ -50,6 +100,30 @@ export function parseYaml(text: string, file: string): YamlSource {
     );
   }
   return { file, doc, lineCounter, data };
+}
+
+/** The first node (depth first, in document order) that `test` accepts, with its path. Map keys are tested with `isKey`. */
+function findNode(node: unknown, path: Path, test: (n: Node, isKey: boolean) => boolean): { node: Node; path: Path } | null {
+  if (node === null || node === undefined) return null;
+  if ((isMap(node) || isSeq(node)) && test(node, false)) return { node, path };
+  if (isMap(node)) {
+    for (const p of node.items) {
+      if (!isPair(p)) continue;
+      const keyText = isScalar(p.key) ? String(p.key.value) : '';
+      if (p.key && test(p.key as Node, true)) return { node: p.key as Node, path: [...path, keyText] };
+      const r = findNode(p.value, [...path, keyText], test);
+      if (r) return r;
+    }
+    return null;
+  }
+  if (isSeq(node)) {
+    for (let i = 0; i < node.items.length; i++) {
+      const r = findNode(node.items[i], [...path, i], test);
+      if (r) return r;
+    }
+    return null;
+  }
+  return test(node as Node, false) ? { node: node as Node, path } : null;
 }
 
 function firstLine(message: string): string {
@@ -85,7 +159,9 @@ export function locate(src: YamlSource, path: Path, atKey = false): SourcePositi
         break;
       }
       node = pair.value;
-      if (node) best = node as Node;
+      // `key:` with nothing after it: the empty value sits at the end of the line; the key is what to point at.
+      const empty = isScalar(node) && node.range !== undefined && node.range !== null && node.range[0] === node.range[1];
+      if (node && !empty) best = node as Node;
       else {
         best = pair.key as Node;
         break;
@@ -97,5 +173,6 @@ export function locate(src: YamlSource, path: Path, atKey = false): SourcePositi
     } else break;
   }
   const offset = best?.range?.[0];
-  return offset === undefined ? null : src.lineCounter.linePos(offset);
+  // An empty document has no node at all: its errors are at the start of the file.
+  return offset === undefined ? { line: 1, col: 1 } : src.lineCounter.linePos(offset);
 }

@@ -42,7 +42,14 @@ export function applyPatches(raw: Record<string, unknown>, patches: Patch[]): { 
       const seg = path[i];
       const next = node !== null && typeof node === 'object' ? node[seg] : undefined;
       if (next === undefined || next === null || typeof next !== 'object') {
-        issues.push({ path: [patch.key], message: `path does not exist: nothing at ${describe(path.slice(0, i + 1))} (found ${show(next)})` });
+        const at = describe(path.slice(0, i + 1));
+        const message =
+          Array.isArray(node) && typeof seg === 'number' && seg >= node.length
+            ? `path does not exist: ${at} (${node.length === 0 ? 'found an empty list' : `found a list of ${items(node.length)}, expected an index from 0 to ${node.length - 1}`})`
+            : next === undefined || next === null
+            ? `path does not exist: ${at} is not in the scenario (found nothing there, expected an existing field; to add it, set ${at} itself)`
+            : `path does not exist: ${at} is a value, not a mapping or a list (found ${show(next)} there)`;
+        issues.push({ path: [patch.key], message });
         ok = false;
         break;
       }
@@ -52,11 +59,11 @@ export function applyPatches(raw: Record<string, unknown>, patches: Patch[]): { 
     const leaf = path[path.length - 1];
     if (Array.isArray(node)) {
       if (typeof leaf !== 'number' || leaf > node.length) {
-        issues.push({ path: [patch.key], message: `path does not exist: ${describe(path)} (the list has ${node.length} items)` });
+        issues.push({ path: [patch.key], message: `path does not exist: ${describe(path)} (found a list of ${items(node.length)}, expected an index from 0 to ${node.length})` });
         continue;
       }
       if (patch.value === null) {
-        if (leaf >= node.length) issues.push({ path: [patch.key], message: `path does not exist: ${describe(path)} (nothing to remove)` });
+        if (leaf >= node.length) issues.push({ path: [patch.key], message: `path does not exist: ${describe(path)} (found a list of ${items(node.length)}, nothing to remove)` });
         else node.splice(leaf, 1);
       } else node[leaf] = structuredClone(patch.value);
     } else if (isRecord(node)) {
@@ -65,12 +72,16 @@ export function applyPatches(raw: Record<string, unknown>, patches: Patch[]): { 
         continue;
       }
       if (patch.value === null) {
-        if (!(leaf in node)) issues.push({ path: [patch.key], message: `path does not exist: ${describe(path)} (nothing to remove)` });
+        if (!(leaf in node)) issues.push({ path: [patch.key], message: `path does not exist: ${describe(path)} (found nothing there to remove)` });
         else delete node[leaf];
       } else node[leaf] = structuredClone(patch.value);
     }
   }
   return { data, issues };
+}
+
+function items(n: number): string {
+  return n === 1 ? '1 item' : `${n} items`;
 }
 
 function describe(path: Path): string {

@@ -9,7 +9,7 @@ import { LIMITS } from '../../scenario/limits.js';
 import type { ScenarioSet } from '../../scenario/types.js';
 import { renderReport } from '../../../viz/report.js';
 import { EXIT, RunFailed, UsageError } from '../errors.js';
-import { writeFileAtomic } from '../files.js';
+import { checkWritable, writeFileAtomic } from '../files.js';
 import { checkGates, parseGates } from '../gates.js';
 import { parseDurationFlag, parseIntFlag, parseList, parseShard } from '../parse.js';
 import { Progress } from '../progress.js';
@@ -107,8 +107,10 @@ export async function runCommand(scenarioArgs: string[], o: RunOptions): Promise
   const sets = args.map((a) => loadWithOverrides(a, flags.overrides));
   for (const set of sets) checkVariants(set, flags.variants);
   const budgets = sets.map((set) => checkBudget(set, flags.maxEvents));
-
   const outDir = o.out ?? 'faultline-out';
+  // An output that cannot be written fails now, not after the run.
+  for (const set of sets) for (const f of outputFiles(set.base.name, o, outDir, args.length > 1, flags.shard)) checkWritable(f);
+
   let exit: number = EXIT.ok;
   for (const [i, set] of sets.entries()) {
     const plan = planRuns(set, flags.variants);
@@ -129,6 +131,16 @@ export async function runCommand(scenarioArgs: string[], o: RunOptions): Promise
     }
   }
   return exit;
+}
+
+/** The files a run of scenario `name` will write, as the flags ask. */
+export function outputFiles(name: string, o: RunOptions, outDir: string, several: boolean, shard: { k: number; n: number } | null): string[] {
+  if (shard) return [typeof o.json === 'string' ? o.json : join(outDir, `${name}.shard-${shard.k}-of-${shard.n}.json`)];
+  const files: string[] = [];
+  const jsonToStdout = o.json === true && !several;
+  if (o.json !== undefined && o.json !== false && !jsonToStdout) files.push(typeof o.json === 'string' ? o.json : join(outDir, `${name}.json`));
+  if (o.report !== false) files.push(typeof o.report === 'string' ? o.report : join(outDir, `${name}.html`));
+  return files;
 }
 
 /** Table, JSON and report, as the flags ask. Returns 1 if a run was cut short by the event budget. */
