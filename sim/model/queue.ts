@@ -50,6 +50,8 @@ export class QueueRt implements InvocationParent {
   private idleLoops: number;
   downCount = 0;
   consumerSite!: CallSite;
+  private dispatching = false;
+  private dispatchAgain = false;
   readonly abandoned = false;
 
   constructor(
@@ -91,15 +93,28 @@ export class QueueRt implements InvocationParent {
     this.dispatch();
   }
 
-  /** Hands ready messages to idle consumer loops. */
+  /**
+   * Hands ready messages to idle consumer loops. A delivery can end at once (a refused one
+   * with no network latency) and call back here: that call only marks the loop as running
+   * again, so the stack does not grow with the number of ready messages.
+   */
   dispatch(): void {
     if (this.downCount > 0) return;
-    const now = this.world.sim.nowMs;
-    while (this.idleLoops > 0 && this.ready.length > 0) {
-      const msg = this.ready.shift()!;
-      if (msg.state !== READY) continue;
-      this.deliver(msg, now);
+    if (this.dispatching) {
+      this.dispatchAgain = true;
+      return;
     }
+    this.dispatching = true;
+    const now = this.world.sim.nowMs;
+    do {
+      this.dispatchAgain = false;
+      while (this.downCount === 0 && this.idleLoops > 0 && this.ready.length > 0) {
+        const msg = this.ready.shift()!;
+        if (msg.state !== READY) continue;
+        this.deliver(msg, now);
+      }
+    } while (this.dispatchAgain);
+    this.dispatching = false;
     const oldest = this.ready.peek();
     this.stats.lagMs.observe(now, oldest ? now - oldest.publishedMs : 0);
   }

@@ -277,7 +277,8 @@ export function respond(req: Request, outcome: Outcome): void {
   const world = req.inv.site.world;
   const delay = req.link.back();
   if (delay < 0) return; // lost on the way back: the caller's timeout will notice
-  world.sim.schedule(delay, responseArrives, req);
+  if (delay === 0) responseArrives(req);
+  else world.sim.schedule(delay, responseArrives, req);
 }
 
 function responseArrives(req: Request): void {
