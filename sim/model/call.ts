@@ -114,7 +114,8 @@ export class Invocation {
     const now = this.site.world.sim.nowMs;
     this.tries++;
     if (now >= this.deadlineMs) {
-      this.finish(TIMEOUT);
+      // No time left to try: no retry can help, but a fallback still answers.
+      this.retryOrFinish(TIMEOUT);
       return;
     }
     const b = this.state.bulkhead;

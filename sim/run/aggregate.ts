@@ -105,7 +105,9 @@ export function summarizeVariant(
   const failed = sumOf(runs, (r) => r.ops.failed);
   const latency = mergeHistograms(runs.map((r) => r.ops.latency));
   const reps = perReplication(runs);
-  const availabilityCI = n > 1 ? roundedCI(reps.availability).ci95 : null;
+  // A probability's interval is clipped to [0, 1] (Student t knows nothing of the bounds).
+  const rawCI = n > 1 ? roundedCI(reps.availability).ci95 : null;
+  const availabilityCI: [number, number] | null = rawCI ? [Math.max(0, rawCI[0]), Math.min(1, rawCI[1])] : null;
 
   const services: VariantResult['services'] = {};
   for (const svc of scenario.services) {

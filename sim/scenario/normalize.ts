@@ -48,6 +48,7 @@ export function normalize(raw: unknown): { scenario: Scenario | null; issues: Is
   const names: Names = {
     services: new Map(serviceEntries.map(([n, s]) => [n, s.instances ?? 1])),
     traffic: new Set(trafficEntries.map(([n]) => n)),
+    closedTraffic: new Set(trafficEntries.filter(([, t]) => t.arrivals === 'closed').map(([n]) => n)),
     queues: new Set(queueEntries.map(([n]) => n)),
   };
   checkUniqueNames(r, names);
@@ -122,6 +123,7 @@ function readTraffic(r: Reader, name: string, t: Record<string, any>, path: Path
     if (t.rate === undefined) r.error([...path, 'rate'], 'missing required field (expected a rate such as 200/s)');
     else ratePerMs = r.rate(t.rate, [...path, 'rate']);
     if (t.users !== undefined) r.error([...path, 'users'], `users applies to arrivals: closed (found arrivals: ${arrivals})`);
+    if (t.think !== undefined) r.error([...path, 'think'], `think applies to arrivals: closed (found arrivals: ${arrivals})`);
   }
   const schedule = ((t.schedule ?? []) as Array<Record<string, any>>).map((e, i) => ({
     atMs: r.requiredDuration(e.at, [...path, 'schedule', i, 'at']),
@@ -272,7 +274,7 @@ function readQueue(r: Reader, name: string, q: Record<string, any>, path: Path):
     visibilityTimeoutMs,
     ackLoss: r.probabilityBelowOne(q.ackLoss, [...path, 'ackLoss'], 0),
     maxDeliveries: q.maxDeliveries ?? Infinity,
-    consumerTimeoutMs: q.consumerTimeout === undefined ? null : r.positiveDuration(q.consumerTimeout, [...path, 'consumerTimeout'], 30_000),
+    consumerTimeoutMs: q.consumerTimeout === undefined || q.consumerTimeout === null ? null : r.positiveDuration(q.consumerTimeout, [...path, 'consumerTimeout'], 30_000),
     redelivery: readBackoff(r, q.redelivery ?? {}, [...path, 'redelivery']),
     poison: r.probability(q.poison, [...path, 'poison'], 0),
   };

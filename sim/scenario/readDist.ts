@@ -8,7 +8,7 @@ const KINDS = ['constant', 'uniform', 'exponential', 'normal', 'lognormal', 'per
 const EXPECTED = `a duration (e.g. 5ms) or one of {${KINDS.join('|')}: ...}`;
 
 /** Reads a distribution of durations (DESIGN §4), in ms. */
-export function readDist(r: Reader, value: unknown, path: Path): Dist {
+export function readDist(r: Reader, value: unknown, path: Path, inMix = false): Dist {
   const zero: Dist = { kind: 'constant', value: 0 };
   if (typeof value === 'string' || typeof value === 'number') {
     return { kind: 'constant', value: r.duration(value, path, 0) };
@@ -17,7 +17,8 @@ export function readDist(r: Reader, value: unknown, path: Path): Dist {
     r.error(path, `not a distribution (found ${show(value)}, expected ${EXPECTED})`);
     return zero;
   }
-  const keys = Object.keys(value).filter((k) => k !== 'weight');
+  // `weight` belongs to a mix part (and only there).
+  const keys = Object.keys(value).filter((k) => k !== 'weight' || !inMix);
   if (keys.length !== 1 || !KINDS.includes(keys[0])) {
     r.error(path, `not a distribution (found keys ${keys.join(', ') || 'none'}, expected exactly one of ${KINDS.join(', ')})`);
     return zero;
@@ -38,7 +39,7 @@ export function readDist(r: Reader, value: unknown, path: Path): Dist {
   };
   switch (kind) {
     case 'constant':
-      return { kind: 'constant', value: r.duration(body, at, 0) };
+      return { kind: 'constant', value: r.requiredDuration(body, at) };
     case 'uniform': {
       const b = fields(['min', 'max'], ['min', 'max']);
       if (!b) return zero;
@@ -92,6 +93,21 @@ export function readDist(r: Reader, value: unknown, path: Path): Dist {
   return zero;
 }
 
+/**
+ * The probability a percentile key names: `p5` = 5%, `p50` = 50%, `p999` = 99.9%, `p9999` =
+ * 99.99%, `p99.9` = 99.9% — the first two digits are whole percents, the rest decimals, the
+ * way dashboards write them. `p0` and `p100` are `min` and `max`; anything else is null.
+ */
+export function percentileOfKey(key: string): number | null {
+  const m = /^p(\d+(?:\.\d+)?)$/.exec(key);
+  if (!m) return null;
+  const digits = m[1];
+  if (/^100+$/.test(digits)) return null; // p100 is max, not 10.0%
+  const percent = digits.includes('.') || digits.length <= 2 ? Number(digits) : Number(`${digits.slice(0, 2)}.${digits.slice(2)}`);
+  if (!(percent > 0 && percent < 100)) return null;
+  return percent / 100;
+}
+
 /** `{min?, p50, p90, p99, max}`: a piecewise-linear quantile function; min defaults to 0. */
 function readPercentiles(r: Reader, body: unknown, at: Path): Dist {
   const zero: Dist = { kind: 'constant', value: 0 };
@@ -110,17 +126,12 @@ function readPercentiles(r: Reader, body: unknown, at: Path): Dist {
     if (k === 'min') p = 0;
     else if (k === 'max') p = 1;
     else {
-      // p50 → 0.50, p99 → 0.99, p999 → 0.999, p99.9 → 0.999
-      const m = /^p(\d+(?:\.\d+)?)$/.exec(k);
-      if (!m) {
-        r.error([...at, k], `unknown percentile ${JSON.stringify(k)} (expected min, max or pNN such as p50, p99, p999)`);
+      const p0 = percentileOfKey(k);
+      if (p0 === null) {
+        r.error([...at, k], `unknown percentile ${JSON.stringify(k)} (expected min, max, or p1 to p99 with more digits for decimals: p5, p50, p99, p999 = 99.9%, p99.9)`);
         continue;
       }
-      p = m[1].includes('.') ? Number(m[1]) / 100 : Number(`0.${m[1]}`);
-      if (!(p > 0 && p < 1)) {
-        r.error([...at, k], `percentile out of range (found ${k}, expected between p0 and p100)`);
-        continue;
-      }
+      p = p0;
     }
     points.push([p, r.duration(body[k], [...at, k], 0), k]);
   }
@@ -151,7 +162,7 @@ function readMix(r: Reader, body: unknown, at: Path): Dist {
     if (typeof w !== 'number' || !Number.isFinite(w) || w <= 0) {
       r.error([...p, 'weight'], `bad weight (found ${show(w)}, expected a positive number)`);
     }
-    return { weight: typeof w === 'number' && w > 0 && Number.isFinite(w) ? w : 1, dist: readDist(r, item, p) };
+    return { weight: typeof w === 'number' && w > 0 && Number.isFinite(w) ? w : 1, dist: readDist(r, item, p, true) };
   });
   return { kind: 'mix', parts };
 }

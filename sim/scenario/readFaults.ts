@@ -7,6 +7,8 @@ import { formatDurationMs, parseRate } from './units.js';
 export interface Names {
   services: Map<string, number>; // name → instances
   traffic: Set<string>;
+  /** Traffic sources with arrivals: closed (they have no rate to surge). */
+  closedTraffic: Set<string>;
   queues: Set<string>;
 }
 
@@ -121,6 +123,9 @@ export function readFault(r: Reader, raw: Record<string, any>, path: Path, names
       ['rate', 'add'].forEach(unused);
       break;
     case 'surge':
+      if (target.type === 'traffic' && names.closedTraffic.has(target.source)) {
+        r.error([...path, 'target'], `a surge changes an arrival rate, and a closed loop has none (found ${show(raw.target)} with arrivals: closed, expected an open-loop source)`);
+      }
       if (!given(raw.rate) && !given(raw.factor)) {
         r.error(path, 'a surge needs rate (e.g. 600/s) or factor (e.g. 3)');
       }

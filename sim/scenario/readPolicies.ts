@@ -13,6 +13,17 @@ export function readBackoff(r: Reader, raw: Record<string, any>, path: Path): Ba
   if ((backoff === 'constant' || backoff === 'exponential') && !given(raw.base)) {
     r.error([...path, 'base'], `missing base (expected the first delay, e.g. 100ms, for backoff ${backoff})`);
   }
+  // With no backoff there is no delay to jitter or cap: a field that would do nothing is an error.
+  if (backoff === 'none') {
+    for (const f of ['jitter', 'cap', 'multiplier'] as const) {
+      if (given(raw[f]) && !(f === 'jitter' && raw[f] === 'none')) {
+        r.error([...path, f], `${f} has no effect without a backoff (found backoff: none, expected backoff: constant or exponential with a base)`);
+      }
+    }
+  }
+  if (backoff === 'constant' && given(raw.multiplier)) {
+    r.error([...path, 'multiplier'], 'multiplier applies to backoff: exponential (found backoff: constant)');
+  }
   return { backoff, baseMs, capMs, multiplier: raw.multiplier ?? 2, jitter: raw.jitter ?? 'none' };
 }
 

@@ -249,7 +249,7 @@ const VALID: Case[] = [
   ['a retry budget of null', (s) => (firstStep(s).retry.budget = null)],
   ['an empty retry', (s) => (firstStep(s).retry = {})],
   ['an empty retryOn', (s) => (firstStep(s).retry.retryOn = [])],
-  ['backoff implied by base', (s) => (firstStep(s).retry = { maxAttempts: 2, base: '100ms', jitter: 'decorrelated', cap: '1s', multiplier: 3 })],
+  ['backoff implied by base', (s) => (firstStep(s).retry = { maxAttempts: 2, base: '100ms', jitter: 'decorrelated', cap: '1s' })],
   ['a count sliding window', (s) => (firstStep(s).circuitBreaker.slidingWindow = 20)],
   ['a consecutive-failures breaker', (s) => (firstStep(s).circuitBreaker = { consecutiveFailures: 3, waitInOpen: '5s', scope: 'service' })],
   ['a slow-call breaker', (s) => Object.assign(firstStep(s).circuitBreaker, { slowCallDuration: '300ms', slowCallRateThreshold: 0.8 })],

@@ -12,7 +12,8 @@ export function validateCommand(files: string[], quiet: boolean): number {
       const set = loadScenarioFile(path);
       if (!quiet) {
         const v = set.variants.length;
-        process.stdout.write(`${shown}: ok (${set.base.name}: ${set.base.services.length} services, ${v} variant${v === 1 ? '' : 's'})\n`);
+        const n = set.base.services.length;
+        process.stdout.write(`${shown}: ok (${set.base.name}: ${n} service${n === 1 ? '' : 's'}, ${v} variant${v === 1 ? '' : 's'})\n`);
       }
     } catch (e) {
       if (!(e instanceof ScenarioErrors)) throw e;
