@@ -38,7 +38,7 @@ export function parseGates(specs: string[]): Gate[] {
       const read = (v: VariantResult) => {
         let worst = 0;
         for (const r of v.summary.recovery) {
-          if (r.recoveredAfterMs === null) return Infinity;
+          if (r.recoveredAfterMs === null) return Infinity; // not recovered, or too short to tell
           worst = Math.max(worst, r.recoveredAfterMs);
         }
         return worst;

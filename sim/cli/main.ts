@@ -1,7 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ScenarioErrors } from '../scenario/errors.js';
 import { toolVersion } from '../version.js';
+import { reportCommand } from './commands/report.js';
+import { mergeCommand } from './commands/merge.js';
 import { runCommand } from './commands/run.js';
+import { sweepCommand } from './commands/sweep.js';
 import { validateCommand } from './commands/validate.js';
 import { EXIT, InputError, RunFailed, UsageError } from './errors.js';
 import { removeTempFiles } from './files.js';
@@ -10,6 +13,25 @@ import { removeTempFiles } from './files.js';
  * The command line (commander). Each command is a thin action over sim/; every failure ends
  * here as one line on stderr and an exit code — never a stack trace.
  */
+/** The options of the commands that run scenarios (run, sweep). */
+function addResultOptions(cmd: Command): Command {
+  return cmd
+    .option('--seed <n>', 'override the scenario seed')
+    .option('--duration <d>', 'override the simulated duration (e.g. 5m)')
+    .option('--replications <n>', 'override the number of replications')
+    .option('--variant <a,b>', 'run only these variants (the baseline always runs)')
+    .option('--jobs <n>', 'worker threads (default: the number of cores)')
+    .option('--shard <k/n>', 'run the k-th of n slices of the runs and write a partial result (see merge)')
+    .option('--json [file]', 'write the JSON results (no file: to stdout)')
+    .option('--report <file>', 'write the HTML report here (default: <out>/<name>.html)')
+    .option('--no-report', 'do not write the HTML report')
+    .option('--out <dir>', 'folder for reports and JSON', 'faultline-out')
+    .option('--open', 'open the report in a browser')
+    .option('--quiet', 'print nothing but errors')
+    .addOption(new Option('--fail-under <metric=value...>', 'SLO gates: exit 3 when one is missed (availability=99.9% p99=300ms doubleProcessing=0)'))
+    .option('--max-events <n>', 'the event budget of one run');
+}
+
 function program(): Command {
   const p = new Command('faultline')
     .description('Simulate how a distributed system fails before you build it.')
@@ -18,25 +40,35 @@ function program(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: () => {} });
 
-  p.command('run')
-    .description('run scenarios and their variants; print the comparison table, write the report (no argument: the bundled default)')
-    .argument('[scenario...]', 'scenario files or bundled scenario names')
-    .option('--seed <n>', 'override the scenario seed')
-    .option('--duration <d>', 'override the simulated duration (e.g. 5m)')
-    .option('--replications <n>', 'override the number of replications')
-    .option('--variant <a,b>', 'run only these variants (the baseline always runs)')
-    .option('--jobs <n>', 'worker threads (default: the number of cores)')
-    .option('--shard <k/n>', 'run the k-th of n slices of the runs and write a partial result')
-    .option('--json [file]', 'write the JSON results (no file: to stdout)')
-    .option('--report <file>', 'write the HTML report here (default: <out>/<name>.html)')
-    .option('--no-report', 'do not write the HTML report')
-    .option('--out <dir>', 'folder for reports and JSON', 'faultline-out')
-    .option('--open', 'open the report in a browser')
+  addResultOptions(
+    p
+      .command('run')
+      .description('run scenarios and their variants; print the comparison table, write the report (no argument: the bundled default)')
+      .argument('[scenario...]', 'scenario files or bundled scenario names'),
+  ).action(async (scenarios: string[], opts) => {
+    process.exitCode = await runCommand(scenarios, opts);
+  });
+
+  addResultOptions(
+    p
+      .command('sweep')
+      .description('run a scenario and its variants across values of one parameter; curves of availability, p99, double-processing and amplification')
+      .argument('<scenario>', 'a scenario file or bundled scenario name')
+      .option('--param <path=values>', 'the parameter and its values: a list (a,b,c) or a range from..to')
+      .option('--steps <n>', 'values in a from..to range (default 5)')
+      .option('--hysteresis', 'ramp a traffic rate up through the values and back down, in one run, to expose metastable states'),
+  ).action(async (scenario: string, opts) => {
+    process.exitCode = await sweepCommand(scenario, opts);
+  });
+
+  p.command('merge')
+    .description('merge the partial results of run/sweep --shard k/n into the results a single machine gives')
+    .argument('<partial.json...>', 'every shard of one job')
+    .option('-o, --output <results.json>', 'the merged results (required)')
+    .option('--report <file>', 'also write the HTML report')
     .option('--quiet', 'print nothing but errors')
-    .addOption(new Option('--fail-under <metric=value...>', 'SLO gates: exit 3 when one is missed (availability=99.9% p99=300ms doubleProcessing=0)'))
-    .option('--max-events <n>', 'the event budget of one run')
-    .action(async (scenarios: string[], opts) => {
-      process.exitCode = await runCommand(scenarios, opts);
+    .action((files: string[], opts) => {
+      process.exitCode = mergeCommand(files, opts);
     });
 
   p.command('validate')
@@ -45,6 +77,16 @@ function program(): Command {
     .option('--quiet', 'print nothing but errors')
     .action((files: string[], opts) => {
       process.exitCode = validateCommand(files, opts.quiet === true);
+    });
+
+  p.command('report')
+    .description('write the HTML report from saved JSON results')
+    .argument('<results.json>', 'results written by faultline run --json (or merge)')
+    .option('-o, --output <file>', 'the report file (default: beside the results, .html)')
+    .option('--open', 'open the report in a browser')
+    .option('--quiet', 'print nothing but errors')
+    .action((file: string, opts) => {
+      process.exitCode = reportCommand(file, opts);
     });
 
   for (const cmd of p.commands) {

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { loadScenarioFile } from '../scenario/load.js';
+import { readScenarioText } from '../scenario/load.js';
 import { ScenarioError, ScenarioErrors } from '../scenario/errors.js';
 import type { Scenario, ScenarioSet } from '../scenario/types.js';
 import { formatDurationMs } from '../scenario/units.js';
@@ -39,11 +39,12 @@ export interface Overrides {
   replications?: number;
 }
 
-/** Loads a scenario (path or bundled name), applies command-line overrides, and guards the file against being overwritten. */
-export function loadWithOverrides(arg: string, o: Overrides): ScenarioSet {
-  const { path, shown } = resolveScenario(arg);
-  protectInput(path);
-  const set = loadScenarioFile(path);
+/**
+ * Applies command-line overrides to every scenario of a set. A shortened duration must still
+ * hold the warmup and every fault's start.
+ */
+export function applyOverrides(set: ScenarioSet, o: Overrides): ScenarioSet {
+  const shown = set.file;
   const apply = (s: Scenario): Scenario => {
     const out = { ...s };
     if (o.seed !== undefined) out.seed = o.seed;
@@ -63,6 +64,20 @@ export function loadWithOverrides(arg: string, o: Overrides): ScenarioSet {
     return out;
   };
   return { file: shown, base: apply(set.base), variants: set.variants.map((v) => ({ ...v, scenario: apply(v.scenario) })) };
+}
+
+/** A scenario argument's text and the name to show, guarding the file against being overwritten. */
+export function readScenarioArg(arg: string): { text: string; shown: string } {
+  const { path, shown } = resolveScenario(arg);
+  protectInput(path);
+  try {
+    return { text: readScenarioText(path), shown };
+  } catch (e) {
+    if (e instanceof ScenarioErrors && path !== shown) {
+      throw new ScenarioErrors(e.errors.map((x) => new ScenarioError(shown, x.position, x.pathText, x.detail)));
+    }
+    throw e;
+  }
 }
 
 /** `--variant a,b`: every name must exist. */

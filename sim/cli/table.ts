@@ -11,11 +11,16 @@ interface Column {
   delta?(d: NonNullable<VariantResult['vsBaseline']>): { text: string; d: Delta } | null;
 }
 
-/** Worst recovery over the faults: null if any fault did not recover (metastable), −1 with no faults. */
+/**
+ * Worst recovery over the faults: null if any fault did not recover (metastable), −1 with no
+ * faults, −2 when every fault ended too close to the end of the run to tell.
+ */
 function worstRecovery(v: VariantResult): number | null {
+  const told = v.summary.recovery.filter((r) => !r.undetermined);
   if (v.summary.recovery.length === 0) return -1;
+  if (told.length === 0) return -2;
   let worst = 0;
-  for (const r of v.summary.recovery) {
+  for (const r of told) {
     if (r.recoveredAfterMs === null) return null;
     worst = Math.max(worst, r.recoveredAfterMs);
   }
@@ -72,7 +77,7 @@ const COLUMNS: Column[] = [
     higherBetter: false,
     show: (v) => {
       const w = worstRecovery(v);
-      return w === null ? 'did not recover' : w < 0 ? '—' : formatMs(w);
+      return w === null ? 'did not recover' : w === -2 ? 'too short to tell' : w < 0 ? '—' : formatMs(w);
     },
   },
 ];

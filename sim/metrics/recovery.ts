@@ -5,6 +5,8 @@ export interface RecoveryResult {
   endedAtMs: number;
   /** null: not back within tolerance (and holding) before the run ended — a metastable failure. */
   recoveredAfterMs: number | null;
+  /** The run ended less than `hold` after the fault did: recovery cannot be told (recoveredAfterMs is null). */
+  undetermined: boolean;
   /** The pre-fault success rate it had to return to. */
   baseline: number;
 }
@@ -41,6 +43,8 @@ export function recoveryTimes(
     const threshold = baseline - settings.tolerance - 1e-12;
     const holdBuckets = Math.max(1, Math.ceil(settings.holdMs / bucketMs));
     let recoveredAfterMs: number | null = null;
+    // With less than a hold left after the fault, no verdict: not the same as "did not recover".
+    const undetermined = Math.floor(endMs / bucketMs) + holdBuckets > n;
     for (let b = Math.floor(endMs / bucketMs); b + holdBuckets <= n; b++) {
       let ok = true;
       let seen = 0;
@@ -58,6 +62,6 @@ export function recoveryTimes(
         break;
       }
     }
-    return { fault: f.label, endedAtMs: endMs, recoveredAfterMs, baseline };
+    return { fault: f.label, endedAtMs: endMs, recoveredAfterMs, undetermined, baseline };
   });
 }

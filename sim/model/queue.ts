@@ -149,30 +149,46 @@ export class QueueRt implements InvocationParent {
   invocationDone(inv: Invocation, outcome: Outcome): void {
     const msg = inv.tag as Message;
     const now = this.world.sim.nowMs;
-    const s = this.stats;
     this.idleLoops++;
-    msg.op.trace?.close(msg.span, now, outcome);
-    if (isSuccess(outcome)) {
-      this.completed(msg, now);
-      // The ack: lost with probability ackLoss, or while the broker is down.
-      const lost = this.downCount > 0 || (this.def.ackLoss > 0 && this.ackStream.next() < this.def.ackLoss);
-      if (this.def.delivery === 'at-least-once' && !lost && msg.state !== GONE) {
-        msg.state = GONE;
-        s.depthNow--;
-        if (msg.op.measured) s.acked++;
-      }
-    } else if (this.def.delivery === 'at-most-once') {
-      if (msg.op.measured) s.lost++;
-    } else if (msg.state === IN_FLIGHT && inv.tagEpoch === msg.epoch) {
-      if (msg.deliveries >= this.def.maxDeliveries) this.deadLetter(msg, now);
-      else {
-        msg.state = DELAYED;
-        const delay = backoffDelayMs(this.def.redelivery, msg.deliveries, msg.prevDelayMs, this.redeliveryStream);
-        msg.prevDelayMs = delay;
-        this.world.sim.schedule(delay, redeliver, msg);
-      }
-    }
+    if (isSuccess(outcome)) this.succeeded(msg, now);
+    else this.failed(msg, inv.tagEpoch, outcome, now);
     this.dispatch();
+  }
+
+  /** The consumer processed it: ack, unless the ack is lost (then it is delivered again). */
+  private succeeded(msg: Message, now: number): void {
+    this.completed(msg, now);
+    if (this.def.delivery === 'at-most-once') {
+      msg.op.trace?.close(msg.span, now, OK);
+      return;
+    }
+    // Lost with probability ackLoss, or while the broker is down.
+    const lost = this.downCount > 0 || (this.def.ackLoss > 0 && this.ackStream.next() < this.def.ackLoss);
+    msg.op.trace?.close(msg.span, now, lost ? 'ack lost' : OK);
+    if (!lost && msg.state !== GONE) {
+      msg.state = GONE;
+      this.stats.depthNow--;
+      if (msg.op.measured) this.stats.acked++;
+    }
+  }
+
+  /** The delivery failed: at-most-once loses it; at-least-once offers it again or dead-letters it. */
+  private failed(msg: Message, epoch: number, outcome: Outcome, now: number): void {
+    msg.op.trace?.close(msg.span, now, outcome);
+    if (this.def.delivery === 'at-most-once') {
+      if (msg.op.measured) this.stats.lost++;
+      return;
+    }
+    // A failure from an earlier delivery of a message that has since been redelivered is stale.
+    if (msg.state !== IN_FLIGHT || epoch !== msg.epoch) return;
+    if (msg.deliveries >= this.def.maxDeliveries) {
+      this.deadLetter(msg, now);
+      return;
+    }
+    msg.state = DELAYED;
+    const delay = backoffDelayMs(this.def.redelivery, msg.deliveries, msg.prevDelayMs, this.redeliveryStream);
+    msg.prevDelayMs = delay;
+    this.world.sim.schedule(delay, redeliver, msg);
   }
 
   /** The consumer's first success for this operation ends its asynchronous path. */

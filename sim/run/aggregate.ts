@@ -194,6 +194,7 @@ export function summarizeVariant(
       recoveredAfterMs: recovered.length === rs.length ? r6(recovered.reduce((a, r) => a + r.recoveredAfterMs!, 0) / rs.length) : null,
       recoveredRuns: recovered.length,
       runs: rs.length,
+      undetermined: rs.some((r) => r.undetermined),
     };
   });
 

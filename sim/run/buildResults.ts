@@ -13,11 +13,12 @@ export function buildResults(plan: RunPlan, raws: RawRun[], command: string, max
   const base = plan.scenarios[0];
   const runsOf = (variant: string, point: number) =>
     raws.filter((r) => r.variant === variant && r.point === point).sort((a, b) => a.replication - b.replication);
-  // Outside a sweep the variants are reported at point −1; in a sweep, at its first point.
-  const point = plan.sweep ? 0 : -1;
+  // Outside a points sweep the variants are reported at point −1 (for a ramp: the whole ramp);
+  // in a points sweep, at its first point.
+  const point = plan.sweep?.kind === 'points' ? 0 : -1;
   const baselineRuns = runsOf('baseline', point);
   const variants = plan.variants.map((v, i) => {
-    const scenario = plan.sweep ? plan.sweep.points[0].scenarios[i] : plan.scenarios[i];
+    const scenario = plan.sweep?.kind === 'points' ? plan.sweep.points[0].scenarios[i] : plan.scenarios[i];
     return summarizeVariant(v.name, v.description, scenario, runsOf(v.name, point), v.name === 'baseline' ? null : baselineRuns);
   });
   const results: Results = {

@@ -1,5 +1,6 @@
 import type { Scenario, ScenarioSet } from '../scenario/types.js';
 import type { RunTask } from './runOne.js';
+import type { Ramp } from './sweepSpec.js';
 
 export interface PlannedVariant {
   name: string;
@@ -8,9 +9,18 @@ export interface PlannedVariant {
 
 /** A sweep point: the parameter's value and, per variant, the scenario at that value. */
 export interface SweepPoint {
-  value: number | string;
+  label: number | string;
   scenarios: Scenario[];
 }
+
+/**
+ * A sweep: independent runs at each value (`points`), or one run per variant whose load
+ * ramps up through the values and back down (`ramp`, for hysteresis).
+ */
+export type PlanSweep = { kind: 'points'; param: string; points: SweepPoint[] } | { kind: 'ramp'; param: string; ramp: Ramp };
+
+/** What the command line asks to sweep: one loaded scenario set per value, or a ramp. */
+export type SweepInput = { kind: 'points'; param: string; labels: Array<number | string>; sets: ScenarioSet[] } | { kind: 'ramp'; param: string; ramp: Ramp };
 
 /**
  * The grid of runs: sweep points × variants × replications, in that order. Task i's position
@@ -20,32 +30,41 @@ export interface SweepPoint {
 export interface RunPlan {
   file: string;
   variants: PlannedVariant[];
-  /** Per variant, the scenario to run (outside a sweep). */
+  /** Per variant, the scenario to run (outside a points sweep). */
   scenarios: Scenario[];
   replications: number;
-  sweep: { param: string; hysteresis: boolean; points: SweepPoint[] } | null;
+  sweep: PlanSweep | null;
   tasks: RunTask[];
 }
 
-export function planRuns(set: ScenarioSet, selected: string[] | null, sweep: RunPlan['sweep'] = null): RunPlan {
-  const all = [{ name: 'baseline', description: 'The scenario as written.', scenario: set.base }, ...set.variants];
-  const chosen = all.filter((v) => v.name === 'baseline' || selected === null || selected.includes(v.name));
+export function planRuns(set: ScenarioSet, selected: string[] | null, sweep: SweepInput | null = null): RunPlan {
+  const chosen = (s: ScenarioSet) =>
+    [{ name: 'baseline', description: 'The scenario as written.', scenario: s.base }, ...s.variants].filter(
+      (v) => v.name === 'baseline' || selected === null || selected.includes(v.name),
+    );
+  const variants = chosen(set);
   const replications = set.base.replications;
+  let planSweep: PlanSweep | null = null;
+  if (sweep?.kind === 'points') {
+    planSweep = { kind: 'points', param: sweep.param, points: sweep.sets.map((s, i) => ({ label: sweep.labels[i], scenarios: chosen(s).map((v) => v.scenario) })) };
+  } else if (sweep?.kind === 'ramp') {
+    planSweep = { kind: 'ramp', param: sweep.param, ramp: sweep.ramp };
+  }
   const tasks: RunTask[] = [];
-  const points = sweep ? sweep.points.length : 1;
+  const points = planSweep?.kind === 'points' ? planSweep.points.length : 1;
   for (let p = 0; p < points; p++) {
-    for (const v of chosen) {
+    for (const v of variants) {
       for (let r = 0; r < replications; r++) {
-        tasks.push({ index: tasks.length, variant: v.name, replication: r, point: sweep ? p : -1 });
+        tasks.push({ index: tasks.length, variant: v.name, replication: r, point: planSweep?.kind === 'points' ? p : -1 });
       }
     }
   }
   return {
     file: set.file,
-    variants: chosen.map((v) => ({ name: v.name, description: v.description })),
-    scenarios: chosen.map((v) => v.scenario),
+    variants: variants.map((v) => ({ name: v.name, description: v.description })),
+    scenarios: variants.map((v) => v.scenario),
     replications,
-    sweep,
+    sweep: planSweep,
     tasks,
   };
 }
@@ -53,7 +72,7 @@ export function planRuns(set: ScenarioSet, selected: string[] | null, sweep: Run
 /** The scenario a task runs. */
 export function scenarioFor(plan: RunPlan, task: RunTask): Scenario {
   const v = plan.variants.findIndex((x) => x.name === task.variant);
-  return task.point >= 0 && plan.sweep ? plan.sweep.points[task.point].scenarios[v] : plan.scenarios[v];
+  return task.point >= 0 && plan.sweep?.kind === 'points' ? plan.sweep.points[task.point].scenarios[v] : plan.scenarios[v];
 }
 
 /** The tasks of shard k of n (1-based k). */

@@ -46,10 +46,12 @@ export interface Delta {
 export interface RecoverySummary {
   fault: string;
   endedAtMs: number;
-  /** Mean over replications; null if any replication did not recover. */
+  /** Mean over replications; null if any replication did not recover (or could not tell). */
   recoveredAfterMs: number | null;
   recoveredRuns: number;
   runs: number;
+  /** The run ended less than the recovery hold after the fault: too short to tell. */
+  undetermined: boolean;
 }
 
 export interface VariantSummary {
@@ -153,15 +155,21 @@ export interface TimelineResult {
 
 export interface Topology {
   services: Array<{ name: string; kind: string; instances: number; concurrency: number; endpoints: string[] }>;
-  traffic: Array<{ name: string; target: string; arrivals: string }>;
+  traffic: Array<{ name: string; target: string; arrivals: string; ratePerSec: number | null; users: number | null }>;
   queues: Array<{ name: string; consumer: string; delivery: string }>;
   edges: Array<{ key: string; kind: 'call' | 'publish' | 'delivery' | 'client'; from: string; to: string }>;
+  /** The network of each pair of ends that talk: the link's mean one-way latency and its loss. */
+  links: Array<{ from: string; to: string; meanLatencyMs: number; loss: number }>;
 }
 
 export interface SweepResult {
   param: string;
+  /** The swept values, in run order; for hysteresis, up then back down. */
   values: Array<number | string>;
   hysteresis: boolean;
+  /** Hysteresis: whether each value is on the way up or down, and how long each was held. */
+  directions?: Array<'up' | 'down'>;
+  stepMs?: number;
   /** One curve per variant: the metric at each sweep point, in order. */
   curves: Array<{
     variant: string;
@@ -171,5 +179,7 @@ export interface SweepResult {
     amplification: Array<number | null>;
     /** Hysteresis sweeps: the curve on the way down did not come back to the way up. */
     metastable?: boolean;
+    /** …at these loads (availability on the way down more than 5 points below the way up). */
+    metastableAt?: Array<number | string>;
   }>;
 }

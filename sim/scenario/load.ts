@@ -9,7 +9,12 @@ import type { Scenario, ScenarioSet, Variant } from './types.js';
 import { applyPatches, parsePatchPath, type Patch } from './variants.js';
 
 /** Reads, parses and validates a scenario file and its variants. Throws ScenarioErrors for bad input. */
-export function loadScenarioFile(file: string): ScenarioSet {
+export function loadScenarioFile(file: string, options: LoadOptions = {}): ScenarioSet {
+  return loadScenarioText(readScenarioText(file), file, options);
+}
+
+/** A scenario file's text, within the size limit; a located error when it cannot be read. */
+export function readScenarioText(file: string): string {
   let size: number;
   try {
     const st = statSync(file);
@@ -32,11 +37,24 @@ export function loadScenarioFile(file: string): ScenarioSet {
   } catch (e) {
     throw new ScenarioErrors([new ScenarioError(file, null, '(file)', `cannot read scenario (${(e as Error).message})`)]);
   }
-  return loadScenarioText(text, file);
+  return text;
+}
+
+/**
+ * Patches applied on top of the scenario and of every variant — a sweep's value. Problems in
+ * them are reported against `label` (e.g. `--param traffic.users.rate=9/s`), not a file position.
+ */
+export interface Overlay {
+  label: string;
+  patches: Patch[];
+}
+
+export interface LoadOptions {
+  overlay?: Overlay;
 }
 
 /** Parses and validates scenario text; `file` names it in errors. */
-export function loadScenarioText(text: string, file: string): ScenarioSet {
+export function loadScenarioText(text: string, file: string, options: LoadOptions = {}): ScenarioSet {
   if (text.length > LIMITS.maxFileBytes) {
     throw new ScenarioErrors([new ScenarioError(file, null, '(file)', `file too large (found ${text.length} characters, expected at most ${LIMITS.maxFileBytes})`)]);
   }
@@ -47,13 +65,21 @@ export function loadScenarioText(text: string, file: string): ScenarioSet {
     if (e instanceof ScenarioError) throw new ScenarioErrors([e]);
     throw e;
   }
+  const overlayPatches = options.overlay?.patches ?? [];
   const located = (issues: Issue[], variant?: { name: string; patches: Patch[] }) =>
-    issues.map((issue) => locateIssue(src, issue, variant));
+    issues.map((issue) => overlayIssue(file, issue, options.overlay) ?? locateIssue(src, issue, variant));
 
-  const base = validate(src.data);
+  let raw: Record<string, any> = src.data as Record<string, any>;
+  if (overlayPatches.length > 0 && isRecord(src.data)) {
+    const over = applyPatches(src.data, overlayPatches);
+    if (over.issues.length > 0) {
+      throw new ScenarioErrors(over.issues.map((i) => new ScenarioError(file, null, options.overlay!.label, i.message)));
+    }
+    raw = over.data;
+  }
+  const base = validate(raw);
   if (!base.scenario) throw new ScenarioErrors(located(base.issues));
 
-  const raw = src.data as Record<string, any>;
   const variantsRaw = (raw.variants ?? {}) as Record<string, Record<string, any>>;
   const errors: ScenarioError[] = [];
   const names = Object.keys(variantsRaw);
@@ -83,7 +109,8 @@ export function loadScenarioText(text: string, file: string): ScenarioSet {
       errors.push(...located(pathIssues));
       continue;
     }
-    const patched = applyPatches(raw, patches);
+    // The overlay (a swept value) goes on top of the variant's own patches.
+    const patched = applyPatches(src.data as Record<string, any>, [...patches, ...overlayPatches]);
     if (patched.issues.length > 0) {
       errors.push(...patched.issues.map((i) => locateIssue(src, { path: ['variants', name, 'set', i.path[0]], message: i.message }, { name, patches: [] }, true)));
       continue;
@@ -98,6 +125,15 @@ export function loadScenarioText(text: string, file: string): ScenarioSet {
   }
   if (errors.length > 0) throw new ScenarioErrors(errors);
   return { file, base: base.scenario, variants };
+}
+
+/** An issue inside a value the overlay wrote is the overlay's, reported without a position. */
+function overlayIssue(file: string, issue: Issue, overlay: Overlay | undefined): ScenarioError | null {
+  if (!overlay) return null;
+  for (const p of overlay.patches) {
+    if (isPrefix(p.path, issue.path)) return new ScenarioError(file, null, overlay.label, issue.message);
+  }
+  return null;
 }
 
 function validate(data: unknown): { scenario: Scenario | null; issues: Issue[] } {

@@ -1,19 +1,21 @@
 import { join } from 'node:path';
 import { buildResults } from '../../run/buildResults.js';
 import { estimateEvents } from '../../run/budget.js';
-import { planRuns, shardTasks, type RunPlan } from '../../run/plan.js';
+import { shardTasks, type RunPlan } from '../../run/plan.js';
 import { executeTasks } from '../../run/pool.js';
 import type { Results } from '../../run/results.js';
 import { ScenarioError, ScenarioErrors } from '../../scenario/errors.js';
 import { LIMITS } from '../../scenario/limits.js';
-import type { ScenarioSet } from '../../scenario/types.js';
 import { renderReport } from '../../../viz/report.js';
 import { EXIT, RunFailed, UsageError } from '../errors.js';
 import { checkWritable, writeFileAtomic } from '../files.js';
 import { checkGates, parseGates } from '../gates.js';
 import { parseDurationFlag, parseIntFlag, parseList, parseShard } from '../parse.js';
 import { Progress } from '../progress.js';
-import { checkVariants, DEFAULT_SCENARIO, loadWithOverrides, type Overrides } from '../scenarios.js';
+import { DEFAULT_SCENARIO, readScenarioArg, type Overrides } from '../scenarios.js';
+import { prepareJob, type JobSpec } from '../job.js';
+import type { Partial } from '../partial.js';
+import { toolVersion } from '../../version.js';
 import { renderTable } from '../table.js';
 import { availableParallelism } from 'node:os';
 import { openInBrowser } from '../open.js';
@@ -51,7 +53,7 @@ export function commonFlags(o: RunOptions) {
 }
 
 /** The command that reproduces these results: only the flags that change them. */
-export function reproduceCommand(verb: string, file: string, o: RunOptions, extra: string[] = []): string {
+export function reproduceCommand(verb: string, file: string, o: JobSpec['flags'], extra: string[] = []): string {
   const parts = ['faultline', verb, file, ...extra];
   if (o.seed !== undefined) parts.push('--seed', o.seed);
   if (o.duration !== undefined) parts.push('--duration', o.duration);
@@ -62,14 +64,15 @@ export function reproduceCommand(verb: string, file: string, o: RunOptions, extr
 }
 
 /** Refuses a run whose estimated events exceed the budget, before it starts. */
-export function checkBudget(set: ScenarioSet, maxEvents: number | null): number {
+export function checkBudget(plan: RunPlan, maxEvents: number | null): number {
   const budget = maxEvents ?? LIMITS.defaultMaxEvents;
-  for (const s of [set.base, ...set.variants.map((v) => v.scenario)]) {
+  const scenarios = plan.sweep?.kind === 'points' ? plan.sweep.points.flatMap((p) => p.scenarios) : plan.scenarios;
+  for (const s of scenarios) {
     const need = estimateEvents(s);
     if (need > budget) {
       throw new ScenarioErrors([
         new ScenarioError(
-          set.file,
+          plan.file,
           null,
           'duration',
           `this run needs about ${need.toExponential(1)} events (rates × duration × hops), above the budget of ${budget.toExponential(1)} (shorten the duration, lower the rates, or raise it with --max-events)`,
@@ -99,38 +102,62 @@ export async function executePlan(plan: RunPlan, jobs: number, budget: number, q
 }
 
 export async function runCommand(scenarioArgs: string[], o: RunOptions): Promise<number> {
-  const flags = commonFlags(o);
   const args = scenarioArgs.length === 0 ? [DEFAULT_SCENARIO] : scenarioArgs;
-  if (typeof o.json === 'string' && args.length > 1) throw new UsageError('--json <file>: one file takes one scenario (with several, use --out <dir>)');
-  if (typeof o.report === 'string' && args.length > 1) throw new UsageError('--report <file>: one file takes one scenario (with several, use --out <dir>)');
+  return runJobs(
+    args.map((a) => {
+      const { text, shown } = readScenarioArg(a);
+      return { verb: 'run' as const, file: shown, text, flags: jobFlags(o) };
+    }),
+    o,
+  );
+}
+
+/** The flags of a command that change its results: what a job (and a partial file) records. */
+export function jobFlags(o: RunOptions): JobSpec['flags'] {
+  const f: JobSpec['flags'] = {};
+  if (o.seed !== undefined) f.seed = o.seed;
+  if (o.duration !== undefined) f.duration = o.duration;
+  if (o.replications !== undefined) f.replications = o.replications;
+  if (o.variant !== undefined) f.variant = o.variant;
+  if (o.maxEvents !== undefined) f.maxEvents = o.maxEvents;
+  return f;
+}
+
+/** Runs jobs one after another: a table, JSON and report each, or a partial file per shard. */
+export async function runJobs(specs: JobSpec[], o: RunOptions): Promise<number> {
+  const flags = commonFlags(o);
+  const several = specs.length > 1;
+  if (typeof o.json === 'string' && several) throw new UsageError('--json <file>: one file takes one scenario (with several, use --out <dir>)');
+  if (typeof o.report === 'string' && several) throw new UsageError('--report <file>: one file takes one scenario (with several, use --out <dir>)');
   // Load and check everything first: a bad second file must not leave the first half done.
-  const sets = args.map((a) => loadWithOverrides(a, flags.overrides));
-  for (const set of sets) checkVariants(set, flags.variants);
-  const budgets = sets.map((set) => checkBudget(set, flags.maxEvents));
+  const jobs = specs.map((spec) => ({ spec, ...prepareJob(spec) }));
   const outDir = o.out ?? 'faultline-out';
   // An output that cannot be written fails now, not after the run.
-  for (const set of sets) for (const f of outputFiles(set.base.name, o, outDir, args.length > 1, flags.shard)) checkWritable(f);
+  for (const j of jobs) for (const f of outputFiles(j.plan.scenarios[0].name, o, outDir, several, flags.shard)) checkWritable(f);
 
   let exit: number = EXIT.ok;
-  for (const [i, set] of sets.entries()) {
-    const plan = planRuns(set, flags.variants);
-    const raws = await executePlan(plan, flags.jobs, budgets[i], o.quiet === true, flags.shard);
-    const command = reproduceCommand('run', set.file, o);
+  for (const job of jobs) {
+    const { plan } = job;
+    const raws = await executePlan(plan, flags.jobs, job.budget, o.quiet === true, flags.shard);
     if (flags.shard) {
-      const file = typeof o.json === 'string' ? o.json : join(outDir, `${set.base.name}.shard-${flags.shard.k}-of-${flags.shard.n}.json`);
-      writeFileAtomic(file, `${JSON.stringify({ faultlinePartial: 1, file: set.file, command, shard: flags.shard, tasks: plan.tasks.length, maxEvents: flags.maxEvents, runs: raws })}\n`);
+      const file = outputFiles(plan.scenarios[0].name, o, outDir, several, flags.shard)[0];
+      const partial: Partial = { faultlinePartial: 1, version: toolVersion(), job: job.spec, shard: flags.shard, tasks: plan.tasks.length, runs: raws };
+      writeFileAtomic(file, `${JSON.stringify(partial)}\n`);
       if (!o.quiet) process.stderr.write(`shard ${flags.shard.k}/${flags.shard.n}: ${raws.length} of ${plan.tasks.length} runs → ${file}\n`);
       continue;
     }
-    const results = buildResults(plan, raws, command, flags.maxEvents);
-    exit = Math.max(exit, writeOutputs(results, o, outDir, args.length > 1));
-    const misses = checkGates(results, flags.gates, flags.variants);
-    if (misses.length > 0) {
-      for (const m of misses) process.stderr.write(`faultline: SLO gate missed: ${m}\n`);
-      exit = Math.max(exit, EXIT.gateMissed);
-    }
+    const results = buildResults(plan, raws, job.command, job.maxEvents);
+    exit = Math.max(exit, writeOutputs(results, o, outDir, several));
+    exit = Math.max(exit, reportGates(results, flags.gates, flags.variants));
   }
   return exit;
+}
+
+/** Prints each missed SLO gate; exit 3 if any. */
+export function reportGates(results: Results, gates: ReturnType<typeof parseGates>, variants: string[] | null): number {
+  const misses = checkGates(results, gates, variants);
+  for (const m of misses) process.stderr.write(`faultline: SLO gate missed: ${m}\n`);
+  return misses.length > 0 ? EXIT.gateMissed : EXIT.ok;
 }
 
 /** The files a run of scenario `name` will write, as the flags ask. */
