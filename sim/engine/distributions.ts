@@ -54,8 +54,8 @@ const ZIG_FN = new Float64Array(128);
  */
 export function standardNormal(rng: RandomStream): number {
   for (;;) {
-    // A signed 32-bit integer from one uniform: its low 7 bits pick the layer.
-    const hz = (rng.next() * 4294967296) | 0;
+    // A signed 32-bit integer (one uniform's bits): its low 7 bits pick the layer.
+    const hz = rng.nextInt32();
     const iz = hz & 127;
     const x = hz * ZIG_WN[iz];
     if (Math.abs(hz) < ZIG_KN[iz]) return x;

@@ -18,9 +18,11 @@ export interface RunOutcome {
  */
 export class Simulator {
   private readonly heap = new EventHeap();
-  private handlers: Array<EventHandler<any> | undefined> = [];
-  private args: unknown[] = [];
-  private freeSlots: number[] = [];
+  /** Slot s holds its handler at 2s and its argument at 2s + 1: one array, side by side. */
+  private table: unknown[] = [];
+  /** A stack of free slots. */
+  private freeSlots = new Int32Array(1024);
+  private freeCount = 0;
   private seq = 0;
   private stopRequested = false;
   private now = 0;
@@ -62,8 +64,6 @@ export class Simulator {
    */
   run(untilMs = Infinity, maxEvents = Infinity): RunOutcome {
     const heap = this.heap;
-    const handlers = this.handlers;
-    const args = this.args;
     this.stopRequested = false;
     let events = 0;
     let reason: StopReason = 'drained';
@@ -83,11 +83,13 @@ export class Simulator {
         break;
       }
       const slot = heap.pop();
-      const handler = handlers[slot]!;
-      const arg = args[slot];
-      handlers[slot] = undefined;
-      args[slot] = undefined;
-      this.freeSlots.push(slot);
+      const table = this.table;
+      const handler = table[2 * slot] as EventHandler<unknown>;
+      const arg = table[2 * slot + 1];
+      // Drop the argument so the garbage collector can take it; the handler is a shared function.
+      table[2 * slot + 1] = undefined;
+      if (this.freeCount === this.freeSlots.length) this.growFree();
+      this.freeSlots[this.freeCount++] = slot;
       this.now = t;
       events++;
       handler(arg);
@@ -102,15 +104,21 @@ export class Simulator {
 
   private enqueue(timeMs: number, handler: EventHandler<any>, arg: unknown): void {
     let slot: number;
-    if (this.freeSlots.length > 0) {
-      slot = this.freeSlots.pop()!;
-      this.handlers[slot] = handler;
-      this.args[slot] = arg;
+    const table = this.table;
+    if (this.freeCount > 0) {
+      slot = this.freeSlots[--this.freeCount];
+      table[2 * slot] = handler;
+      table[2 * slot + 1] = arg;
     } else {
-      slot = this.handlers.length;
-      this.handlers.push(handler);
-      this.args.push(arg);
+      slot = table.length >> 1;
+      table.push(handler, arg);
     }
     this.heap.push(timeMs, this.seq++, slot);
+  }
+
+  private growFree(): void {
+    const next = new Int32Array(this.freeSlots.length * 2);
+    next.set(this.freeSlots);
+    this.freeSlots = next;
   }
 }

@@ -4,13 +4,20 @@ import type { Outcome } from './outcome.js';
 import type { Invocation } from './call.js';
 import type { EndpointRt, InstanceRt } from './service.js';
 import type { QueueRt } from './queue.js';
-import type { StepRunner } from './steps.js';
+import { stepDone, type StepCursor, type StepRt } from './steps.js';
 
 /**
  * One attempt of a call: the caller's view (sent, timed out, answered) and the server's
- * (queued, working, running steps, finished) on one object, so a hop allocates once.
+ * (queued, working, running its endpoint's steps, finished) on one object, so a hop allocates
+ * once. It is the cursor of its own steps.
  */
-export class Request {
+export class Request implements StepCursor {
+  // Step cursor (see steps.ts).
+  stepIndex = 0;
+  stepRepeat = 0;
+  stepsDegraded = false;
+  readonly join = null;
+
   // Caller side.
   /** The caller stopped waiting: answered or timed out. Later answers are ignored. */
   callerDone = false;
@@ -33,12 +40,27 @@ export class Request {
   degraded = false;
   /** A poison message's delivery: it always fails. */
   poison = false;
-  runner: StepRunner | null = null;
   outcome: Outcome = 0;
   serverSpan = -1;
   // Intrusive list of the instance's running requests, so a crash can find them without a Set.
   prevRunning: Request | null = null;
   nextRunning: Request | null = null;
+
+  get req(): Request {
+    return this;
+  }
+
+  get steps(): StepRt[] {
+    return this.endpoint!.steps;
+  }
+
+  get abandoned(): boolean {
+    return this.killed;
+  }
+
+  invocationDone(_inv: Invocation, outcome: Outcome): void {
+    stepDone(this, outcome);
+  }
 
   constructor(
     readonly op: Operation,

@@ -5,7 +5,7 @@ import type { Endpoint, Service } from '../scenario/types.js';
 import { Deque } from './deque.js';
 import { DEGRADED, ERROR, isSuccess, OK, REJECTED, type Outcome } from './outcome.js';
 import type { Request } from './request.js';
-import { StepRunner, type StepRt } from './steps.js';
+import { nextStep, type StepRt } from './steps.js';
 import type { World } from './world.js';
 
 export class EndpointRt {
@@ -220,11 +220,10 @@ function workDone(req: Request): void {
     return;
   }
   req.state = 3;
-  req.runner = new StepRunner(req, ep.steps, null);
-  req.runner.next();
+  nextStep(req);
 }
 
-/** The request's steps are done (called by its StepRunner). */
+/** The request's steps are done (called by its step cursor). */
 export function stepsDone(req: Request, outcome: Outcome): void {
   if (req.killed) return;
   if (outcome === DEGRADED) req.degraded = true;

@@ -13,13 +13,70 @@ export interface StepRt {
 }
 
 /**
- * Runs steps one after another for a request, holding its worker. A failed step without a
- * fallback fails the rest; a degraded one marks the request degraded.
+ * Where a request is in a list of steps. The request itself is the cursor of its endpoint's
+ * steps (no allocation per hop); each branch of a parallel step gets a StepRunner.
  */
-export class StepRunner implements InvocationParent {
-  private index = 0;
-  private repeat = 0;
-  private degraded = false;
+export interface StepCursor extends InvocationParent {
+  readonly req: Request;
+  readonly steps: StepRt[];
+  readonly join: Join | null;
+  stepIndex: number;
+  stepRepeat: number;
+  stepsDegraded: boolean;
+}
+
+/**
+ * Runs the cursor's next step, holding the request's worker. With deadline propagation a
+ * server stops working for a caller that has given up.
+ */
+export function nextStep(c: StepCursor): void {
+  const req = c.req;
+  if (req.killed) return;
+  if (c.stepIndex >= c.steps.length) {
+    cursorDone(c, c.stepsDegraded ? DEGRADED : OK);
+    return;
+  }
+  const svc = req.endpoint!.svc;
+  const deadline = svc.def.deadlinePropagation ? req.deadlineMs : Infinity;
+  if (svc.world.sim.nowMs >= deadline) {
+    cursorDone(c, TIMEOUT);
+    return;
+  }
+  const step = c.steps[c.stepIndex];
+  if (step.kind === 'parallel') {
+    new Join(c, step.branches).start();
+    return;
+  }
+  const site = step.site!;
+  const state = site.states.length === 1 ? site.states[0] : site.states[req.instance!.index];
+  new Invocation(site, c, req.op, state, deadline, req.serverSpan).start();
+}
+
+/** A step ended: a failure without a fallback fails the rest; a degraded one marks the request. */
+export function stepDone(c: StepCursor, outcome: Outcome): void {
+  if (c.req.killed) return;
+  if (!isSuccess(outcome)) {
+    cursorDone(c, outcome);
+    return;
+  }
+  if (outcome === DEGRADED) c.stepsDegraded = true;
+  if (++c.stepRepeat >= c.steps[c.stepIndex].times) {
+    c.stepIndex++;
+    c.stepRepeat = 0;
+  }
+  nextStep(c);
+}
+
+function cursorDone(c: StepCursor, outcome: Outcome): void {
+  if (c.join !== null) c.join.branchDone(outcome);
+  else stepsDone(c.req, outcome);
+}
+
+/** One branch of a parallel step. */
+export class StepRunner implements StepCursor {
+  stepIndex = 0;
+  stepRepeat = 0;
+  stepsDegraded = false;
 
   constructor(
     readonly req: Request,
@@ -31,51 +88,8 @@ export class StepRunner implements InvocationParent {
     return this.req.killed;
   }
 
-  next(): void {
-    const req = this.req;
-    if (req.killed) return;
-    if (this.index >= this.steps.length) {
-      this.done(this.degraded ? DEGRADED : OK);
-      return;
-    }
-    const svc = req.endpoint!.svc;
-    // With deadline propagation a server stops working for a caller that has given up.
-    const deadline = svc.def.deadlinePropagation ? req.deadlineMs : Infinity;
-    if (svc.world.sim.nowMs >= deadline) {
-      this.done(TIMEOUT);
-      return;
-    }
-    const step = this.steps[this.index];
-    if (step.kind === 'parallel') {
-      new Join(this, step.branches).start();
-      return;
-    }
-    const site = step.site!;
-    const state = site.states.length === 1 ? site.states[0] : site.states[req.instance!.index];
-    new Invocation(site, this, req.op, state, deadline, req.serverSpan).start();
-  }
-
   invocationDone(_inv: Invocation, outcome: Outcome): void {
-    this.stepDone(outcome);
-  }
-
-  stepDone(outcome: Outcome): void {
-    if (this.req.killed) return;
-    if (!isSuccess(outcome)) {
-      this.done(outcome);
-      return;
-    }
-    if (outcome === DEGRADED) this.degraded = true;
-    if (++this.repeat >= this.steps[this.index].times) {
-      this.index++;
-      this.repeat = 0;
-    }
-    this.next();
-  }
-
-  private done(outcome: Outcome): void {
-    if (this.join !== null) this.join.branchDone(outcome);
-    else stepsDone(this.req, outcome);
+    stepDone(this, outcome);
   }
 }
 
@@ -86,20 +100,20 @@ export class Join {
   private degraded = false;
 
   constructor(
-    private readonly runner: StepRunner,
+    private readonly cursor: StepCursor,
     private readonly branches: StepRt[],
   ) {
     this.remaining = branches.length;
   }
 
   start(): void {
-    for (const b of this.branches) new StepRunner(this.runner.req, [b], this).next();
+    for (const b of this.branches) nextStep(new StepRunner(this.cursor.req, [b], this));
   }
 
   branchDone(outcome: Outcome): void {
     if (!isSuccess(outcome)) this.failure ??= outcome;
     else if (outcome === DEGRADED) this.degraded = true;
     if (--this.remaining > 0) return;
-    this.runner.stepDone(this.failure ?? (this.degraded ? DEGRADED : OK));
+    stepDone(this.cursor, this.failure ?? (this.degraded ? DEGRADED : OK));
   }
 }
