@@ -46,6 +46,7 @@ export class LevelIntegral {
     private readonly windowEndMs: number,
   ) {
     this.perBucket = new Float64Array(clock.buckets);
+    this.bucketEndMs = Math.min(clock.bucketMs, clock.durationMs);
   }
 
   add(nowMs: number, delta: number): void {
@@ -53,12 +54,25 @@ export class LevelIntegral {
     this.level += delta;
   }
 
+  /** The bucket holding lastMs, and where it ends: most changes fall in it. */
+  private bucket = 0;
+  private bucketEndMs: number;
+
   /** Accounts the current level up to nowMs. */
   advance(nowMs: number): void {
     const from = this.lastMs;
     if (nowMs <= from) return;
     this.lastMs = nowMs;
     const level = this.level;
+    if (nowMs < this.bucketEndMs && from >= this.windowStartMs && nowMs <= this.windowEndMs) {
+      // Fast path: within one bucket and inside the measurement window.
+      const area = level * (nowMs - from);
+      this.perBucket[this.bucket] += area;
+      this.windowTotal += area;
+      return;
+    }
+    this.bucket = Math.min(Math.floor(nowMs / this.clock.bucketMs), this.clock.buckets - 1);
+    this.bucketEndMs = Math.min((this.bucket + 1) * this.clock.bucketMs, this.clock.durationMs);
     if (level === 0) return;
     const a = Math.max(from, this.windowStartMs);
     const b = Math.min(nowMs, this.windowEndMs);

@@ -155,7 +155,7 @@ export class Invocation {
     }
     const timeoutMs = site.policies.timeoutMs;
     const deadline = timeoutMs === null ? this.deadlineMs : Math.min(this.deadlineMs, now + timeoutMs);
-    const req = new Request(op, this, site.endpoint, site.queue, site.link, now, deadline);
+    const req = new Request(op, this, now, deadline);
     req.poison = this.poison;
     if (op.trace !== null) {
       req.span = op.trace.open('attempt', `${site.key}${this.tries > 1 ? ` (attempt ${this.tries})` : ''}`, this.parentSpan, now);

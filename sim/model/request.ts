@@ -16,7 +16,6 @@ export class Request implements StepCursor {
   stepIndex = 0;
   stepRepeat = 0;
   stepsDegraded = false;
-  readonly join = null;
 
   // Caller side.
   /** The caller stopped waiting: answered or timed out. Later answers are ignored. */
@@ -32,7 +31,6 @@ export class Request implements StepCursor {
   // Server side.
   instance: InstanceRt | null = null;
   arrivedMs = 0;
-  startedMs = 0;
   /** 0 new, 1 queued, 2 working, 3 running steps, 4 finished. */
   state = 0;
   /** The instance crashed under it: its work is lost. */
@@ -50,6 +48,24 @@ export class Request implements StepCursor {
     return this;
   }
 
+  /** A request's own steps are never a parallel branch. */
+  get join(): null {
+    return null;
+  }
+
+  /** The endpoint called, or null for a publish to a queue (kept on the call site: smaller requests). */
+  get endpoint(): EndpointRt | null {
+    return this.inv.site.endpoint;
+  }
+
+  get queue(): QueueRt | null {
+    return this.inv.site.queue;
+  }
+
+  get link(): LinkRt {
+    return this.inv.site.link;
+  }
+
   get steps(): StepRt[] {
     return this.endpoint!.steps;
   }
@@ -65,10 +81,6 @@ export class Request implements StepCursor {
   constructor(
     readonly op: Operation,
     readonly inv: Invocation,
-    /** The endpoint called, or null for a publish to a queue. */
-    readonly endpoint: EndpointRt | null,
-    readonly queue: QueueRt | null,
-    readonly link: LinkRt,
     nowMs: number,
     deadlineMs: number,
   ) {

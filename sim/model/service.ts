@@ -180,7 +180,6 @@ function start(inst: InstanceRt, req: Request): void {
   inst.busy++;
   svc.stats.busy.add(now, 1);
   req.state = 2;
-  req.startedMs = now;
   // Link into the running list.
   req.nextRunning = inst.runningHead;
   if (inst.runningHead) inst.runningHead.prevRunning = req;
