@@ -21,7 +21,7 @@ const wallClockAndRandomness = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'out/**', 'test-artifacts/**', 'viz/page/**/*.js'] },
+  { ignores: ['dist/**', 'node_modules/**', 'out/**', 'test-artifacts/**', 'viz/page/**/*.js', 'scratch/**', 'faultline-out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

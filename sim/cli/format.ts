@@ -9,11 +9,21 @@ export function formatPercent(p: number | null): string {
   return `${pct.toFixed(decimals)}%`;
 }
 
+/** A sign for a difference: +, − (a real minus), or ± for none. */
+export function sign(x: number): string {
+  return x > 0 ? '+' : x < 0 ? '−' : '±';
+}
+
 /** A difference of percentages, in percentage points. */
 export function formatPp(d: number): string {
-  const v = d * 100;
-  const s = Math.abs(v) >= 1 ? v.toFixed(1) : Math.abs(v) >= 0.01 ? v.toFixed(2) : v.toFixed(3);
-  return `${v > 0 ? '+' : ''}${s}pp`;
+  const v = Math.abs(d * 100);
+  const s = v >= 1 ? v.toFixed(1) : v >= 0.01 ? v.toFixed(2) : v.toFixed(3);
+  return `${sign(d)}${s}pp`;
+}
+
+/** A difference of counts per run, with at most one decimal. */
+export function formatDeltaCount(d: number): string {
+  return `${sign(d)}${Number(Math.abs(d).toFixed(1))}`;
 }
 
 export function formatMs(ms: number | null): string {
@@ -22,7 +32,7 @@ export function formatMs(ms: number | null): string {
 }
 
 export function formatDeltaMs(ms: number): string {
-  return `${ms > 0 ? '+' : ms < 0 ? '−' : '±'}${formatDurationMs(Math.abs(ms))}`;
+  return `${sign(ms)}${formatDurationMs(Math.abs(ms))}`;
 }
 
 export function formatCount(n: number): string {

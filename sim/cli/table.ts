@@ -1,6 +1,6 @@
 import pc from 'picocolors';
 import type { Delta, Results, VariantResult } from '../run/results.js';
-import { formatCount, formatDeltaMs, formatMs, formatPercent, formatPp, formatTimes } from './format.js';
+import { formatCount, formatDeltaCount, formatDeltaMs, formatMs, formatPercent, formatPp, formatTimes, sign } from './format.js';
 
 interface Column {
   title: string;
@@ -59,14 +59,14 @@ const COLUMNS: Column[] = [
     value: (v) => v.summary.doubleProcessing,
     higherBetter: false,
     show: (v) => formatCount(v.summary.doubleProcessing),
-    delta: (d) => (d.doubleProcessing.delta === null ? null : { text: `${d.doubleProcessing.delta > 0 ? '+' : ''}${d.doubleProcessing.delta}/run`, d: d.doubleProcessing }),
+    delta: (d) => (d.doubleProcessing.delta === null ? null : { text: `${formatDeltaCount(d.doubleProcessing.delta)}/run`, d: d.doubleProcessing }),
   },
   {
     title: 'amplification',
     value: (v) => v.summary.amplification,
     higherBetter: false,
     show: (v) => formatTimes(v.summary.amplification),
-    delta: (d) => (d.amplification.delta === null ? null : { text: `${d.amplification.delta > 0 ? '+' : ''}${d.amplification.delta.toFixed(2)}×`, d: d.amplification }),
+    delta: (d) => (d.amplification.delta === null ? null : { text: `${sign(d.amplification.delta)}${Math.abs(d.amplification.delta).toFixed(2)}×`, d: d.amplification }),
   },
   {
     title: 'recovery',

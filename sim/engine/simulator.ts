@@ -66,7 +66,7 @@ export class Simulator {
     const heap = this.heap;
     this.stopRequested = false;
     let events = 0;
-    let reason: StopReason = 'drained';
+    let reason: StopReason;
     for (;;) {
       if (heap.size === 0) {
         reason = 'drained';

@@ -34,13 +34,13 @@ export class ScenarioError extends Error {
   readonly detail: string;
 
   constructor(file: string, position: SourcePosition | null, pathText: string, detail: string) {
-    const where = position ? `${file}:${position.line}:${position.col}` : file;
-    super(`${where} ${pathText}: ${oneLine(detail)}`);
+    const where = position ? `${oneLine(file)}:${position.line}:${position.col}` : oneLine(file);
+    super(`${where} ${brief(pathText)}: ${brief(detail)}`);
     this.name = 'ScenarioError';
     this.file = file;
     this.position = position;
-    this.pathText = pathText;
-    this.detail = oneLine(detail);
+    this.pathText = brief(pathText);
+    this.detail = brief(detail);
   }
 }
 
@@ -55,8 +55,36 @@ export class ScenarioErrors extends Error {
   }
 }
 
+/**
+ * Control characters (a carriage return, an escape sequence that would recolour the terminal,
+ * NUL...) and bidirectional overrides, which a message quoting the user's text must not pass on.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** One printable line: line breaks become spaces, other control characters `\uXXXX` escapes. */
 export function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+  return text
+    .replace(/\s*\n\s*/g, ' ')
+    .trim()
+    .replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * A message that quotes the user's text stays short: a quoted string over 160 characters, or
+ * any run of 300 characters without a space (a huge key, name or path), is cut with `...`.
+ */
+function brief(text: string): string {
+  return oneLine(text)
+    .replace(/"(?:[^"\\]|\\.)*"/g, (q) => {
+      if (q.length <= 162) return q;
+      try {
+        return JSON.stringify(`${[...(JSON.parse(q) as string)].slice(0, 100).join('')}...`);
+      } catch {
+        return q;
+      }
+    })
+    .replace(/\S{300,}/g, (w) => `${[...w].slice(0, 120).join('')}...`);
 }
 
 /** A short, one-line rendering of a found value for messages. */
