@@ -1,6 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ScenarioErrors } from '../scenario/errors.js';
 import { toolVersion } from '../version.js';
+import { explainCommand } from './commands/explain.js';
+import { initCommand } from './commands/init.js';
+import { listCommand } from './commands/list.js';
 import { reportCommand } from './commands/report.js';
 import { mergeCommand } from './commands/merge.js';
 import { runCommand } from './commands/run.js';
@@ -77,6 +80,32 @@ function program(): Command {
     .option('--quiet', 'print nothing but errors')
     .action((files: string[], opts) => {
       process.exitCode = validateCommand(files, opts.quiet === true);
+    });
+
+  p.command('list')
+    .description('list the bundled scenarios: name, title and one line each')
+    .option('--json', 'print the list as JSON')
+    .action((opts) => {
+      process.exitCode = listCommand(opts);
+    });
+
+  p.command('explain')
+    .description('explain a scenario for "predict, then run": its lesson, topology and analytic predictions')
+    .argument('<scenario>', 'a scenario file or bundled scenario name')
+    .option('--variant <a,b>', 'predict only these variants (the baseline always)')
+    .option('--answers', "also show the lesson's takeaway (reveal it after the run)")
+    .option('--no-predictions', 'leave out the predictions (let people guess first)')
+    .action((scenario: string, opts) => {
+      process.exitCode = explainCommand(scenario, opts);
+    });
+
+  p.command('init')
+    .description('write a commented starter scenario')
+    .argument('[file]', 'the file to write', 'scenario.yaml')
+    .option('--force', 'overwrite the file if it exists')
+    .option('--quiet', 'print nothing but errors')
+    .action((file: string, opts) => {
+      process.exitCode = initCommand(file, opts);
     });
 
   p.command('report')
