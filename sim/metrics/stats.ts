@@ -28,6 +28,17 @@ export class OperationStats {
   }
 }
 
+/** One traffic source's operations (measured ones only). */
+export class SourceStats {
+  requests = 0;
+  succeeded = 0;
+  degraded = 0;
+  failed = 0;
+  readonly latency = new LatencyHistogram();
+
+  constructor(readonly name: string) {}
+}
+
 export class ServiceStats {
   received = 0;
   /** Requests that found every worker busy and waited in the queue. */

@@ -1,6 +1,6 @@
 import { rootStream, type RandomStream } from '../engine/random.js';
 import { Simulator, type RunOutcome } from '../engine/simulator.js';
-import { EdgeStats, EffectStats, OperationStats, QueueStats, ServiceStats } from '../metrics/stats.js';
+import { EdgeStats, EffectStats, OperationStats, QueueStats, ServiceStats, SourceStats } from '../metrics/stats.js';
 import { chooseBucketMs, TimelineClock } from '../metrics/timeline.js';
 import { BucketHistogram } from '../metrics/bucketHistogram.js';
 import type { BreakerStateName } from '../policies/circuitBreaker.js';
@@ -38,6 +38,7 @@ export class World {
   readonly links: LinkTable;
   readonly effects: EffectLedger;
   readonly ops: OperationStats;
+  readonly sourceStats: SourceStats[];
   readonly edges = new Map<string, EdgeStats>();
   readonly effectStats: EffectStats[];
   readonly queueStats: QueueStats[];
@@ -60,6 +61,7 @@ export class World {
     this.arrivals = new Float64Array(this.clock.buckets);
     this.receivedByBucket = new Float64Array(this.clock.buckets);
     this.ops = new OperationStats(this.clock);
+    this.sourceStats = s.traffic.map((t) => new SourceStats(t.name));
     this.links = new LinkTable(s.links, this.root);
     const target = options.traceTarget ?? 0;
     this.traceCap = target * 2;
@@ -172,7 +174,10 @@ export class World {
       op.span = trace.open('operation', `operation ${id} from ${this.sources[sourceIndex].name}`, -1, now);
       this.traced.push(op);
     }
-    if (measured) this.ops.requests++;
+    if (measured) {
+      this.ops.requests++;
+      this.sourceStats[sourceIndex].requests++;
+    }
     const b = this.clock.bucketOf(now);
     op.bucket = b;
     if (b >= 0) this.arrivals[b]++;
@@ -195,13 +200,23 @@ export class World {
         (ops.bucketLatency[b] ??= new BucketHistogram()).recordMs(latency);
       }
       if (op.measured) {
-        if (outcome === DEGRADED) ops.degraded++;
-        else ops.succeeded++;
+        const src = this.sourceStats[op.sourceIndex];
+        if (outcome === DEGRADED) {
+          ops.degraded++;
+          src.degraded++;
+        } else {
+          ops.succeeded++;
+          src.succeeded++;
+        }
         ops.latency.record(latency);
+        if (this.sourceStats.length > 1) src.latency.record(latency);
       }
     } else {
       if (b >= 0) ops.bad[b]++;
-      if (op.measured) ops.failed++;
+      if (op.measured) {
+        ops.failed++;
+        this.sourceStats[op.sourceIndex].failed++;
+      }
     }
   }
 

@@ -109,6 +109,18 @@ export function summarizeVariant(
   const rawCI = n > 1 ? roundedCI(reps.availability).ci95 : null;
   const availabilityCI: [number, number] | null = rawCI ? [Math.max(0, rawCI[0]), Math.min(1, rawCI[1])] : null;
 
+  const sources: VariantResult['sources'] = {};
+  for (const t of scenario.traffic) {
+    const rs = runs.map((r) => r.sources[t.name]);
+    const total = (f: (x: (typeof rs)[number]) => number) => rs.reduce((a, x) => a + f(x), 0);
+    const ok = total((x) => x.succeeded);
+    const deg = total((x) => x.degraded);
+    const req = total((x) => x.requests);
+    // With one source, its latency is the summary's.
+    const h = scenario.traffic.length > 1 ? mergeHistograms(rs.map((x) => x.latency!)) : latency;
+    sources[t.name] = { requests: req, succeeded: ok, degraded: deg, failed: total((x) => x.failed), availability: r6(ratio(ok + deg, req)), latencyMs: latencySummary(h) };
+  }
+
   const services: VariantResult['services'] = {};
   for (const svc of scenario.services) {
     const rs = runs.map((r) => r.services[svc.name]);
@@ -235,6 +247,7 @@ export function summarizeVariant(
       amplification: roundedCI(reps.amplification),
     },
     vsBaseline,
+    sources,
     services,
     calls,
     effects,

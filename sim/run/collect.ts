@@ -34,6 +34,7 @@ export function collectRawRun(world: World, variant: string, replication: number
       unfinished,
       latency: ops.latency.encode(),
     },
+    sources: {},
     services: {},
     calls: {},
     effects: {},
@@ -55,6 +56,17 @@ export function collectRawRun(world: World, variant: string, replication: number
     recovery: recoveryTimes(s.faults, s.recovery, clock.bucketMs, good, total),
     traces: pickTraces(world.traced),
   };
+  for (const src of world.sourceStats) {
+    // Operations still in flight at the end count as failed, as in the summary.
+    const unfinishedHere = src.requests - src.succeeded - src.degraded - src.failed;
+    raw.sources[src.name] = {
+      requests: src.requests,
+      succeeded: src.succeeded,
+      degraded: src.degraded,
+      failed: src.failed + unfinishedHere,
+      latency: world.sourceStats.length > 1 ? src.latency.encode() : null,
+    };
+  }
   for (const svc of world.services) {
     const st = svc.stats;
     raw.services[svc.name] = {

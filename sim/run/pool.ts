@@ -84,7 +84,14 @@ export async function executeTasks(plan: RunPlan, tasks: RunTask[], options: Exe
           report();
           return;
         }
-        if (msg.type === 'error') return finish(false, new Error(`a simulation run failed: ${msg.message}`));
+        if (msg.type === 'error') {
+          // The worker sends its error's stack: one line for the message (the CLI prints it as
+          // one line), the whole of it as the stack (shown with FAULTLINE_DEBUG=1).
+          const text = msg.message ?? 'unknown error';
+          const error = new Error(`a simulation run failed: ${text.split('\n')[0]}`);
+          error.stack = text;
+          return finish(false, error);
+        }
         fractions.delete(msg.index);
         results.set(msg.index, msg.raw!);
         report();

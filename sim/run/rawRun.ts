@@ -15,6 +15,8 @@ export interface RawRun {
   point: number;
   stop: { reason: StopReason; events: number; endMs: number };
   ops: { requests: number; succeeded: number; degraded: number; failed: number; unfinished: number; latency: EncodedHistogram };
+  /** Per traffic source; its latency only when there are several sources (else it is ops.latency). */
+  sources: Record<string, { requests: number; succeeded: number; degraded: number; failed: number; latency: EncodedHistogram | null }>;
   services: Record<string, RawService>;
   calls: Record<string, RawCall>;
   effects: Record<string, { operations: number; executions: number; duplicated: number; suppressed: number }>;

@@ -76,6 +76,8 @@ export interface VariantResult {
   replications: Record<'availability' | 'meanMs' | 'p50Ms' | 'p99Ms' | 'doubleProcessing' | 'amplification', MeanCI>;
   /** Paired differences against the baseline; null for the baseline itself. */
   vsBaseline: Record<'availability' | 'p50Ms' | 'p99Ms' | 'doubleProcessing' | 'amplification', Delta> | null;
+  /** Per traffic source: its own operations, availability and latency. */
+  sources: Record<string, SourceResult>;
   services: Record<string, ServiceResult>;
   calls: Record<string, CallResult>;
   effects: Record<string, { operations: number; executions: number; duplicated: number; suppressed: number }>;
@@ -85,6 +87,15 @@ export interface VariantResult {
   topology: Topology;
   traces: RawTrace[];
   stop: { events: number; truncatedRuns: number };
+}
+
+export interface SourceResult {
+  requests: number;
+  succeeded: number;
+  degraded: number;
+  failed: number;
+  availability: number | null;
+  latencyMs: LatencySummary;
 }
 
 export interface ServiceResult {
