@@ -1,3 +1,5 @@
+import { oneLine } from '../scenario/errors.js';
+
 /** Exit codes (DESIGN §5): 0 ok · 1 the run failed · 2 bad input or usage · 3 an SLO gate missed. */
 export const EXIT = { ok: 0, runFailed: 1, badInput: 2, gateMissed: 3 } as const;
 
@@ -7,7 +9,7 @@ export class UsageError extends Error {
     message: string,
     readonly usage: string | null = null,
   ) {
-    super(message);
+    super(oneLine(message)); // it may quote a flag value or a path: one printable line
     this.name = 'UsageError';
   }
 }
@@ -15,7 +17,7 @@ export class UsageError extends Error {
 /** Bad input that is not a scenario file (an unwritable path, a results file that is not one): exit 2. */
 export class InputError extends Error {
   constructor(message: string) {
-    super(message);
+    super(oneLine(message));
     this.name = 'InputError';
   }
 }
@@ -23,7 +25,7 @@ export class InputError extends Error {
 /** The run could not finish (event budget reached, interrupted): exit 1. */
 export class RunFailed extends Error {
   constructor(message: string) {
-    super(message);
+    super(oneLine(message));
     this.name = 'RunFailed';
   }
 }

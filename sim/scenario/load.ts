@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { formatPath, ScenarioError, ScenarioErrors, type Issue, type Path } from './errors.js';
 import { LIMITS } from './limits.js';
 import { normalize } from './normalize.js';
@@ -22,22 +22,42 @@ export function readScenarioText(file: string): string {
     size = st.size;
   } catch (e) {
     if (e instanceof ScenarioErrors) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? 'unreadable');
-    throw new ScenarioErrors([new ScenarioError(file, null, '(file)', `cannot read scenario (${why})`)]);
+    throw new ScenarioErrors([new ScenarioError(file, null, '(file)', `cannot read scenario (${whyUnreadable(e)})`)]);
   }
   if (size > LIMITS.maxFileBytes) {
     throw new ScenarioErrors([
       new ScenarioError(file, null, '(file)', `file too large (found ${size} bytes, expected at most ${LIMITS.maxFileBytes})`),
     ]);
   }
-  let text: string;
+  // Read at most one byte over the limit: a device or a pipe (/dev/zero, a FIFO) has no size
+  // to check first and may never end.
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let fd: number | null = null;
   try {
-    text = readFileSync(file, 'utf8');
+    fd = openSync(file, 'r');
+    const buf = Buffer.alloc(64 * 1024);
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > LIMITS.maxFileBytes) break;
+      chunks.push(Buffer.from(buf.subarray(0, n)));
+    }
   } catch (e) {
-    throw new ScenarioErrors([new ScenarioError(file, null, '(file)', `cannot read scenario (${(e as Error).message})`)]);
+    throw new ScenarioErrors([new ScenarioError(file, null, '(file)', `cannot read scenario (${whyUnreadable(e)})`)]);
+  } finally {
+    if (fd !== null) closeSync(fd);
   }
-  return text;
+  if (total > LIMITS.maxFileBytes) {
+    throw new ScenarioErrors([new ScenarioError(file, null, '(file)', `file too large (found more than ${LIMITS.maxFileBytes} bytes, expected at most ${LIMITS.maxFileBytes})`)]);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function whyUnreadable(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (code ?? 'unreadable');
 }
 
 /**
@@ -151,7 +171,7 @@ function extendsChain(name: string, all: Record<string, Record<string, any>>): s
   while (cur !== undefined) {
     if (seen.includes(cur)) return { error: `extends loops: ${[...seen, cur].join(' -> ')} (expected a chain that ends)` };
     seen.push(cur);
-    if (!(cur in all)) return { error: `unknown variant ${JSON.stringify(cur)} (expected one of: ${Object.keys(all).join(', ')})` };
+    if (!Object.hasOwn(all, cur)) return { error: `unknown variant ${JSON.stringify(cur)} (expected one of: ${Object.keys(all).join(', ')})` };
     chain.unshift(cur);
     cur = all[cur].extends;
   }
@@ -183,8 +203,8 @@ function locateIssue(src: YamlSource, issue: Issue, variant?: { name: string; pa
 function findOwner(src: YamlSource, key: string, name: string): string {
   const all = ((src.data as any).variants ?? {}) as Record<string, any>;
   let cur: string | undefined = name;
-  while (cur !== undefined && isRecord(all[cur])) {
-    if (isRecord(all[cur].set) && key in all[cur].set) return cur;
+  while (cur !== undefined && Object.hasOwn(all, cur) && isRecord(all[cur])) {
+    if (isRecord(all[cur].set) && Object.hasOwn(all[cur].set, key)) return cur;
     cur = all[cur].extends;
   }
   return name;

@@ -1,5 +1,6 @@
 import FastestValidator from 'fastest-validator';
 import { show, type Issue, type Path } from './errors.js';
+import { VALUE_LIMITS } from './limits.js';
 
 /**
  * The structural schema of a scenario file (fastest-validator): types, enums, required and
@@ -7,7 +8,8 @@ import { show, type Issue, type Path } from './errors.js';
  * `any` here and parsed with their units by normalize.ts, which locates its own errors.
  * Steps are a union; each kind has its own checker, applied by the normalizer.
  */
-const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** A name (service, endpoint, queue...): an identifier, at most VALUE_LIMITS.maxNameLength characters. */
+const NAME = new RegExp(`^[A-Za-z_][A-Za-z0-9_-]{0,${VALUE_LIMITS.maxNameLength - 1}}$`);
 const any = { type: 'any', optional: true } as const;
 const optString = { type: 'string', optional: true } as const;
 const int = (min: number) => ({ type: 'number', integer: true, min, finite: true, optional: true }) as const;
@@ -18,7 +20,7 @@ const BACKOFF_PROPS = {
   backoff: { type: 'enum', values: ['none', 'constant', 'exponential'], optional: true },
   base: any,
   cap: any,
-  multiplier: { type: 'number', finite: true, min: 1, optional: true },
+  multiplier: { type: 'number', finite: true, min: 1, max: VALUE_LIMITS.maxFactor, optional: true },
   jitter: { type: 'enum', values: ['none', 'full', 'equal', 'decorrelated'], optional: true },
 };
 
@@ -122,7 +124,7 @@ const fault = strict(
     restartAfter: any,
     rate: any,
     add: any,
-    factor: { type: 'number', finite: true, min: 0, optional: true },
+    factor: { type: 'number', finite: true, min: 0, max: VALUE_LIMITS.maxFactor, optional: true },
     concurrency: int(0),
   },
   false,
@@ -269,8 +271,10 @@ function translate(err: any, path: Path, root: unknown, rel: Path): Issue {
       // Written but empty (`traffic:` with nothing under it) is not the same as left out.
       return { path, message: found === null ? 'empty value (found null, expected a value for this required field)' : 'missing required field' };
     case 'objectStrict': {
-      const keys = String(err.actual).split(/,\s*/);
       const allowed = String(err.expected ?? '').split(/,\s*/).filter(Boolean);
+      // The unknown keys from the object itself: err.actual joins them with ', ', which a key may contain.
+      const own = found !== null && typeof found === 'object' ? Object.keys(found).filter((k) => !allowed.includes(k)) : [];
+      const keys = own.length > 0 ? own : String(err.actual).split(/,\s*/);
       const hint = closest(keys[0], allowed);
       return {
         path: [...path, keys[0]],
@@ -303,7 +307,10 @@ function translate(err: any, path: Path, root: unknown, rel: Path): Issue {
     case 'stringPattern':
       return {
         path,
-        message: `bad name (found ${show(err.actual ?? found)}, expected letters, digits, '_' or '-', starting with a letter)`,
+        message:
+          typeof (err.actual ?? found) === 'string' && String(err.actual ?? found).length > VALUE_LIMITS.maxNameLength
+            ? `name too long (found ${String(err.actual ?? found).length} characters, expected at most ${VALUE_LIMITS.maxNameLength})`
+            : `bad name (found ${show(err.actual ?? found)}, expected letters, digits, '_' or '-', starting with a letter)`,
       };
     case 'record':
       return { path, message: `wrong type (found ${show(found)}, expected a mapping of names)` };

@@ -15,10 +15,18 @@ export function parseYaml(text: string, file: string): YamlSource {
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    // logLevel 'error': the parser must not print warnings of its own (a complex key such as
+    // `? [a, b]` would put a Node warning on stderr); the schema reports such a key instead.
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   } catch (e) {
     // The parser recurses on nesting; hostile input can exhaust the stack.
-    throw new ScenarioError(file, { line: 1, col: 1 }, '(root)', `cannot parse YAML (${(e as Error).message})`);
+    const deep = e instanceof RangeError && /call stack/i.test(e.message);
+    throw new ScenarioError(
+      file,
+      { line: 1, col: 1 },
+      '(root)',
+      deep ? `nesting too deep (found more than ${LIMITS.maxNestingDepth} levels, expected at most ${LIMITS.maxNestingDepth})` : `cannot parse YAML (${(e as Error).message})`,
+    );
   }
   const err = doc.errors[0];
   if (err) {
@@ -58,6 +66,10 @@ export function parseYaml(text: string, file: string): YamlSource {
         );
       }
     }
+    if (err.code === 'RESOURCE_EXHAUSTION') {
+      // The parser ran out of stack on a deep nest (it reports the stack overflow as this code).
+      throw new ScenarioError(file, pos, '(root)', `nesting too deep (found more than ${LIMITS.maxNestingDepth} levels, expected at most ${LIMITS.maxNestingDepth})`);
+    }
     if (err.code === 'MULTIPLE_DOCS') {
       throw new ScenarioError(file, pos, '(root)', 'YAML syntax error: a second document (found ---, expected one scenario per file)');
     }
@@ -88,6 +100,9 @@ export function parseYaml(text: string, file: string): YamlSource {
         `too many YAML alias expansions (found more than ${LIMITS.maxAliasCount}, expected a document without alias bombs)`,
       );
     }
+    if (e instanceof RangeError && /call stack/i.test(msg)) {
+      throw new ScenarioError(file, { line: 1, col: 1 }, '(root)', `nesting too deep (found more than ${LIMITS.maxNestingDepth} levels, expected at most ${LIMITS.maxNestingDepth})`);
+    }
     throw new ScenarioError(file, { line: 1, col: 1 }, '(root)', `cannot read YAML (${firstLine(msg)})`);
   }
   const depth = maxDepth(data, 0);
@@ -102,9 +117,13 @@ export function parseYaml(text: string, file: string): YamlSource {
   return { file, doc, lineCounter, data };
 }
 
-/** The first node (depth first, in document order) that `test` accepts, with its path. Map keys are tested with `isKey`. */
+/**
+ * The first node (depth first, in document order) that `test` accepts, with its path. Map keys
+ * are tested with `isKey`. It looks no deeper than a valid scenario can go, so a hostile nest
+ * cannot exhaust the stack while an error is being explained.
+ */
 function findNode(node: unknown, path: Path, test: (n: Node, isKey: boolean) => boolean): { node: Node; path: Path } | null {
-  if (node === null || node === undefined) return null;
+  if (node === null || node === undefined || path.length > LIMITS.maxNestingDepth + 1) return null;
   if ((isMap(node) || isSeq(node)) && test(node, false)) return { node, path };
   if (isMap(node)) {
     for (const p of node.items) {

@@ -40,7 +40,8 @@ export function applyPatches(raw: Record<string, unknown>, patches: Patch[]): { 
     let ok = true;
     for (let i = 0; i < path.length - 1; i++) {
       const seg = path[i];
-      const next = node !== null && typeof node === 'object' ? node[seg] : undefined;
+      // Own fields only: `__proto__` or `constructor` in a path must not reach Object.prototype.
+      const next = node !== null && typeof node === 'object' && Object.hasOwn(node, seg) ? node[seg] : undefined;
       if (next === undefined || next === null || typeof next !== 'object') {
         const at = describe(path.slice(0, i + 1));
         const message =
@@ -72,9 +73,12 @@ export function applyPatches(raw: Record<string, unknown>, patches: Patch[]): { 
         continue;
       }
       if (patch.value === null) {
-        if (!(leaf in node)) issues.push({ path: [patch.key], message: `path does not exist: ${describe(path)} (found nothing there to remove)` });
+        if (!Object.hasOwn(node, leaf)) issues.push({ path: [patch.key], message: `path does not exist: ${describe(path)} (found nothing there to remove)` });
         else delete node[leaf];
-      } else node[leaf] = structuredClone(patch.value);
+      } else {
+        // A data field even for a key like `__proto__` (an assignment would change the prototype).
+        Object.defineProperty(node, leaf, { value: structuredClone(patch.value), enumerable: true, writable: true, configurable: true });
+      }
     }
   }
   return { data, issues };

@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { buildResults } from '../../run/buildResults.js';
 import type { RawRun } from '../../run/rawRun.js';
 import { toolVersion } from '../../version.js';
 import { renderReport } from '../../../viz/report.js';
 import { EXIT, InputError, UsageError } from '../errors.js';
 import { checkWritable, protectInput, writeFileAtomic } from '../files.js';
+import { interruptSignal } from '../interrupt.js';
 import { prepareJob } from '../job.js';
 import type { Partial } from '../partial.js';
 
@@ -17,8 +18,11 @@ export interface MergeOptions {
 function readPartial(file: string): Partial {
   let text: string;
   try {
+    // A partial is a file faultline wrote: a device or a pipe (/dev/zero) could be read forever.
+    if (!statSync(file).isFile() && !statSync(file).isDirectory()) throw new InputError(`${file}: not a faultline partial result (not a regular file)`);
     text = readFileSync(file, 'utf8');
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(`${file}: cannot read (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? 'unreadable')})`);
   }
@@ -71,8 +75,14 @@ export function mergeCommand(files: string[], o: MergeOptions): number {
     throw new InputError(`missing ${missing.length} of ${plan.tasks.length} runs: shard${shards.length > 1 ? 's' : ''} ${shards.map((k) => `${k}/${first.shard.n}`).join(', ')} not given`);
   }
   const results = buildResults(plan, raws, command, maxEvents);
-  writeFileAtomic(o.output, `${JSON.stringify(results, null, 2)}\n`);
-  if (o.report) writeFileAtomic(o.report, renderReport(results));
+  // A Ctrl-C while writing waits for the writes (they are synchronous): no temp file is left behind.
+  const interrupt = interruptSignal();
+  try {
+    writeFileAtomic(o.output, `${JSON.stringify(results, null, 2)}\n`);
+    if (o.report) writeFileAtomic(o.report, renderReport(results));
+  } finally {
+    interrupt.dispose();
+  }
   if (!o.quiet) process.stderr.write(`merged ${partials.length} shards (${raws.length} runs) → ${o.output}\n`);
   return EXIT.ok;
 }

@@ -69,7 +69,8 @@ export function checkBudget(plan: RunPlan, maxEvents: number | null): number {
   const scenarios = plan.sweep?.kind === 'points' ? plan.sweep.points.flatMap((p) => p.scenarios) : plan.scenarios;
   for (const s of scenarios) {
     const need = estimateEvents(s);
-    if (need > budget) {
+    // Written so that an estimate that is not a number (NaN) is refused too, never let through.
+    if (!(need <= budget)) {
       throw new ScenarioErrors([
         new ScenarioError(
           plan.file,
@@ -83,21 +84,31 @@ export function checkBudget(plan: RunPlan, maxEvents: number | null): number {
   return budget;
 }
 
-/** Runs a plan (or one shard of it) on worker threads, with progress and Ctrl-C handling. */
-export async function executePlan(plan: RunPlan, jobs: number, budget: number, quiet: boolean, shard: { k: number; n: number } | null) {
+/**
+ * Runs a plan (or one shard of it) on worker threads, with progress. `signal` is Ctrl-C: it
+ * stops the workers, and the error says how far the run got and what was already written.
+ */
+export async function executePlan(
+  plan: RunPlan,
+  jobs: number,
+  budget: number,
+  quiet: boolean,
+  shard: { k: number; n: number } | null,
+  signal: AbortSignal,
+  written: string[] = [],
+) {
   const tasks = shard ? shardTasks(plan, shard.k, shard.n) : plan.tasks;
   const progress = new Progress(plan.variants.length > 1 ? `${plan.scenarios[0].name} (${plan.variants.length} variants)` : plan.scenarios[0].name, quiet);
-  const interrupt = interruptSignal();
   try {
-    const exec = await executeTasks(plan, tasks, { jobs, maxEvents: budget, signal: interrupt.signal, onProgress: (f, t, x) => progress.update(f, t, x) });
+    const exec = await executeTasks(plan, tasks, { jobs, maxEvents: budget, signal, onProgress: (f, t, x) => progress.update(f, t, x) });
     progress.stop();
     if (exec.stopped) {
-      throw new RunFailed(`interrupted: ${exec.raws.length} of ${tasks.length} runs had finished; nothing was written`);
+      const what = written.length === 0 ? 'nothing was written' : `nothing more was written (complete already: ${written.join(', ')})`;
+      throw new RunFailed(`interrupted: ${exec.raws.length} of ${tasks.length} runs had finished; ${what}`);
     }
     return exec.raws;
   } finally {
     progress.stop();
-    interrupt.dispose();
   }
 }
 
@@ -136,19 +147,29 @@ export async function runJobs(specs: JobSpec[], o: RunOptions): Promise<number> 
   for (const j of jobs) for (const f of outputFiles(j.plan.scenarios[0].name, o, outDir, several, flags.shard)) checkWritable(f);
 
   let exit: number = EXIT.ok;
-  for (const job of jobs) {
-    const { plan } = job;
-    const raws = await executePlan(plan, flags.jobs, job.budget, o.quiet === true, flags.shard);
-    if (flags.shard) {
-      const file = outputFiles(plan.scenarios[0].name, o, outDir, several, flags.shard)[0];
-      const partial: Partial = { faultlinePartial: 1, version: toolVersion(), job: job.spec, shard: flags.shard, tasks: plan.tasks.length, runs: raws };
-      writeFileAtomic(file, `${JSON.stringify(partial)}\n`);
-      if (!o.quiet) process.stderr.write(`shard ${flags.shard.k}/${flags.shard.n}: ${raws.length} of ${plan.tasks.length} runs → ${file}\n`);
-      continue;
+  // Ctrl-C is handled from the first run to the last file written: a signal that comes while
+  // outputs are being written waits for them (no temp file is left, no output is cut short).
+  const interrupt = interruptSignal();
+  const written: string[] = [];
+  try {
+    for (const job of jobs) {
+      const { plan } = job;
+      const raws = await executePlan(plan, flags.jobs, job.budget, o.quiet === true, flags.shard, interrupt.signal, written);
+      if (flags.shard) {
+        const file = outputFiles(plan.scenarios[0].name, o, outDir, several, flags.shard)[0];
+        const partial: Partial = { faultlinePartial: 1, version: toolVersion(), job: job.spec, shard: flags.shard, tasks: plan.tasks.length, runs: raws };
+        writeFileAtomic(file, `${JSON.stringify(partial)}\n`);
+        written.push(file);
+        if (!o.quiet) process.stderr.write(`shard ${flags.shard.k}/${flags.shard.n}: ${raws.length} of ${plan.tasks.length} runs → ${file}\n`);
+        continue;
+      }
+      const results = buildResults(plan, raws, job.command, job.maxEvents);
+      exit = Math.max(exit, writeOutputs(results, o, outDir, several));
+      written.push(...outputFiles(plan.scenarios[0].name, o, outDir, several, null));
+      exit = Math.max(exit, reportGates(results, flags.gates, flags.variants));
     }
-    const results = buildResults(plan, raws, job.command, job.maxEvents);
-    exit = Math.max(exit, writeOutputs(results, o, outDir, several));
-    exit = Math.max(exit, reportGates(results, flags.gates, flags.variants));
+  } finally {
+    interrupt.dispose();
   }
   return exit;
 }
