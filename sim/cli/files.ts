@@ -1,4 +1,4 @@
-import { accessSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, readFileSync, existsSync, fsyncSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from './errors.js';
 
@@ -154,5 +154,21 @@ function describe(e: unknown): string {
       return 'too many symbolic links';
     default:
       return err.code ?? err.message;
+  }
+}
+
+/**
+ * Reads a file faultline wrote (results, a partial): a regular file only, since a device or a
+ * pipe (/dev/zero) could be read for ever. Any failure is one InputError line.
+ */
+export function readOwnFile(file: string, what: string): string {
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) throw new InputError(`${file}: cannot read: is a directory`);
+    if (!st.isFile()) throw new InputError(`${file}: not ${what} (not a regular file)`);
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : describe(e)}`);
   }
 }

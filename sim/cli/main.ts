@@ -138,7 +138,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
-      const msg = e.message.replace(/^error: /, '');
+      // commander puts its suggestion ("Did you mean run?") on a line of its own: keep one line.
+      const msg = e.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
       process.stderr.write(`faultline: ${msg}\n${usageOf(p, argv)}\n`);
       return EXIT.badInput;
     }

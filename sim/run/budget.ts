@@ -1,4 +1,5 @@
 import { meanOf } from '../engine/distributions.js';
+import { chooseBucketMs } from '../metrics/timeline.js';
 import { walkSteps } from '../scenario/references.js';
 import type { Scenario, Step } from '../scenario/types.js';
 
@@ -41,4 +42,19 @@ export function estimateEvents(s: Scenario): number {
     total += ops * perOp;
   }
   return Math.ceil(total);
+}
+
+/**
+ * The memory one finished run holds until it is aggregated, in bytes, from the timeline's
+ * length and what it tracks. Measured on the bundled scenarios (e.g. sync-chain: 600 buckets,
+ * 4 services, ~232 KiB); the terms are per bucket: ~260 bytes of latency histogram, 8 per
+ * per-bucket series, 16 per service, breaker and queue series (an array element and its share
+ * of the array), plus a fixed part for histograms, counters and traces.
+ */
+export function estimateRunBytes(s: Scenario): number {
+  const buckets = Math.ceil(s.durationMs / chooseBucketMs(s.durationMs, s.bucketMs));
+  let breakerSteps = 0;
+  for (const svc of s.services) for (const ep of svc.endpoints) walkSteps(ep.steps, [], (step) => void (step.kind !== 'parallel' && step.circuitBreaker ? breakerSteps++ : 0));
+  const series = 2 * s.services.length + 2 * breakerSteps + 3 * s.queues.length;
+  return 64 * 1024 + buckets * (260 + 8 * 5 + 16 * series);
 }

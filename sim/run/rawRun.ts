@@ -82,8 +82,8 @@ export interface RawTimeline {
   /** Requests received by all services, and operations double-processed, by arrival bucket. */
   received: number[];
   doubleProcessed: number[];
-  /** Per bucket: a sparse BucketHistogram ([bin, count, …]), or null when nothing finished. */
-  latency: Array<number[] | null>;
+  /** Per bucket: an encoded BucketHistogram (see BucketHistogram.encode), or null when nothing finished. */
+  latency: Array<string | null>;
   services: Record<string, { busyMs: number[]; queueDepth: number[]; workers: number }>;
   breakers: Record<string, { openMs: number[]; halfOpenMs: number[]; breakers: number }>;
   queues: Record<string, { depth: number[]; deadLetters: number[]; lagMs: number[] }>;

@@ -1,6 +1,6 @@
 import FastestValidator from 'fastest-validator';
 import { show, type Issue, type Path } from './errors.js';
-import { VALUE_LIMITS } from './limits.js';
+import { LIMITS } from './limits.js';
 
 /**
  * The structural schema of a scenario file (fastest-validator): types, enums, required and
@@ -8,8 +8,8 @@ import { VALUE_LIMITS } from './limits.js';
  * `any` here and parsed with their units by normalize.ts, which locates its own errors.
  * Steps are a union; each kind has its own checker, applied by the normalizer.
  */
-/** A name (service, endpoint, queue...): an identifier, at most VALUE_LIMITS.maxNameLength characters. */
-const NAME = new RegExp(`^[A-Za-z_][A-Za-z0-9_-]{0,${VALUE_LIMITS.maxNameLength - 1}}$`);
+/** A name (service, endpoint, queue...): an identifier, at most LIMITS.maxNameLength characters. */
+const NAME = new RegExp(`^[A-Za-z_][A-Za-z0-9_-]{0,${LIMITS.maxNameLength - 1}}$`);
 const any = { type: 'any', optional: true } as const;
 const optString = { type: 'string', optional: true } as const;
 const int = (min: number) => ({ type: 'number', integer: true, min, finite: true, optional: true }) as const;
@@ -20,7 +20,7 @@ const BACKOFF_PROPS = {
   backoff: { type: 'enum', values: ['none', 'constant', 'exponential'], optional: true },
   base: any,
   cap: any,
-  multiplier: { type: 'number', finite: true, min: 1, max: VALUE_LIMITS.maxFactor, optional: true },
+  multiplier: { type: 'number', finite: true, min: 1, max: LIMITS.maxFactor, optional: true },
   jitter: { type: 'enum', values: ['none', 'full', 'equal', 'decorrelated'], optional: true },
 };
 
@@ -124,7 +124,7 @@ const fault = strict(
     restartAfter: any,
     rate: any,
     add: any,
-    factor: { type: 'number', finite: true, min: 0, max: VALUE_LIMITS.maxFactor, optional: true },
+    factor: { type: 'number', finite: true, min: 0, max: LIMITS.maxFactor, optional: true },
     concurrency: int(0),
   },
   false,
@@ -308,8 +308,8 @@ function translate(err: any, path: Path, root: unknown, rel: Path): Issue {
       return {
         path,
         message:
-          typeof (err.actual ?? found) === 'string' && String(err.actual ?? found).length > VALUE_LIMITS.maxNameLength
-            ? `name too long (found ${String(err.actual ?? found).length} characters, expected at most ${VALUE_LIMITS.maxNameLength})`
+          typeof (err.actual ?? found) === 'string' && String(err.actual ?? found).length > LIMITS.maxNameLength
+            ? `name too long (found ${String(err.actual ?? found).length} characters, expected at most ${LIMITS.maxNameLength})`
             : `bad name (found ${show(err.actual ?? found)}, expected letters, digits, '_' or '-', starting with a letter)`,
       };
     case 'record':

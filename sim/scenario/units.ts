@@ -1,5 +1,5 @@
 import { show } from './errors.js';
-import { VALUE_LIMITS } from './limits.js';
+import { LIMITS } from './limits.js';
 
 /**
  * Unit parsing. A parse returns a number, or a string that says what is wrong in the
@@ -35,7 +35,7 @@ export function parseDuration(value: unknown): Parsed {
   const ms = Number(m[1]) * DURATION_UNITS_MS[m[2]];
   if (!Number.isFinite(ms)) return { error: `duration out of range (found ${show(value)}, expected a finite duration)` };
   if (ms < 0) return { error: `negative duration (found ${show(value)}, expected a duration ≥ 0)` };
-  if (ms > VALUE_LIMITS.maxAnyDurationMs) return { error: `duration out of range (found ${show(value)}, expected at most 365 days)` };
+  if (ms > LIMITS.maxAnyDurationMs) return { error: `duration out of range (found ${show(value)}, expected at most 365 days)` };
   return ms;
 }
 

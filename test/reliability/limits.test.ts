@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LIMITS, VALUE_LIMITS } from '../../sim/scenario/limits.js';
+import { LIMITS } from '../../sim/scenario/limits.js';
 import { assertBuilt, escapeRegExp, lines, makeTempDir, positionOf, removeDir, runCli, SMALL } from '../cli/helpers.js';
 import { expectOneLine, listAll, STACK_OR_INTERNAL } from './helpers.js';
 
@@ -38,7 +38,7 @@ function edit(from: string, to: string, text = SMALL): string {
 const range = (k: number) => Array.from({ length: k }, (_, i) => i);
 
 interface LimitCase {
-  limit: keyof typeof LIMITS | keyof typeof VALUE_LIMITS;
+  limit: keyof typeof LIMITS;
   name: string;
   text: string;
   /** Where the error points: a needle in the text (and the part of it pointed at), or null for the file itself. */
@@ -182,6 +182,15 @@ const cases: LimitCase[] = [
     message: /^too many replications \(found 10001, expected at most 10000\)$/,
   },
   {
+    limit: 'maxResultsBytes',
+    name: '10000 replications of a small scenario (~0.25 MB of results each)',
+    text: SMALL,
+    flags: ['--replications', '10000'],
+    at: null,
+    path: 'replications',
+    message: /^10000 runs would hold about \d+ MiB of results in memory, above the limit of 1536 MiB \(run fewer replications or variants, or split it with --shard k\/n\)$/,
+  },
+  {
     limit: 'maxRetryAttempts',
     name: 'a retry of 101 attempts',
     text: edit('timeout: 500ms', 'timeout: 500ms\n            retry: {maxAttempts: 101}'),
@@ -275,7 +284,7 @@ const cases: LimitCase[] = [
 describe('limits: each is checked before the run starts (exit 2, one located line, nothing written)', () => {
   it('every limit of sim/scenario/limits.ts has a case here', () => {
     const tested = new Set<string>(cases.map((c) => c.limit));
-    expect([...Object.keys(LIMITS), ...Object.keys(VALUE_LIMITS)].filter((k) => !tested.has(k))).toEqual([]);
+    expect(Object.keys(LIMITS).filter((k) => !tested.has(k))).toEqual([]);
   });
 
   for (const c of cases) {
@@ -297,8 +306,9 @@ describe('limits: each is checked before the run starts (exit 2, one located lin
       // Refused before anything ran: nothing written, and at once (a started run of these would take minutes to years).
       expect(listAll(cwd)).toEqual(['scenario.yaml']);
       expect(ms, 'refused promptly').toBeLessThan(15_000);
-      // `validate` says the same of the file (the event budget is the run's, not the file's).
-      if (c.limit !== 'defaultMaxEvents') {
+      // `validate` says the same of the file (the event budget and the results' memory are the
+      // run's, not the file's).
+      if (c.limit !== 'defaultMaxEvents' && c.limit !== 'maxResultsBytes') {
         const v = await runCli(['validate', 'scenario.yaml'], cwd);
         expect(v.code).toBe(2);
         expect(v.stderr).toBe(r.stderr);

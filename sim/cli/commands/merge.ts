@@ -1,12 +1,12 @@
-import { readFileSync, statSync } from 'node:fs';
 import { buildResults } from '../../run/buildResults.js';
 import type { RawRun } from '../../run/rawRun.js';
 import { toolVersion } from '../../version.js';
 import { renderReport } from '../../../viz/report.js';
 import { EXIT, InputError, UsageError } from '../errors.js';
-import { checkWritable, protectInput, writeFileAtomic } from '../files.js';
+import { checkWritable, protectInput, readOwnFile, writeFileAtomic } from '../files.js';
 import { interruptSignal } from '../interrupt.js';
 import { prepareJob } from '../job.js';
+import { checkResultsMemory } from './run.js';
 import type { Partial } from '../partial.js';
 
 export interface MergeOptions {
@@ -16,16 +16,7 @@ export interface MergeOptions {
 }
 
 function readPartial(file: string): Partial {
-  let text: string;
-  try {
-    // A partial is a file faultline wrote: a device or a pipe (/dev/zero) could be read forever.
-    if (!statSync(file).isFile() && !statSync(file).isDirectory()) throw new InputError(`${file}: not a faultline partial result (not a regular file)`);
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`${file}: cannot read (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? 'unreadable')})`);
-  }
+  const text = readOwnFile(file, 'a faultline partial result');
   let data: Partial;
   try {
     data = JSON.parse(text) as Partial;
@@ -47,8 +38,12 @@ export function mergeCommand(files: string[], o: MergeOptions): number {
   for (const f of files) protectInput(f);
   checkWritable(o.output);
   if (o.report) checkWritable(o.report);
-  const partials = files.map(readPartial);
-  const first = partials[0];
+  // The first partial names the job: its plan says how much the merged runs will hold, checked
+  // before the other files are read.
+  const first = readPartial(files[0]);
+  const { plan, command, maxEvents } = prepareJob(first.job);
+  checkResultsMemory(plan, plan.tasks.length);
+  const partials = [first, ...files.slice(1).map(readPartial)];
   const job = JSON.stringify(first.job);
   partials.forEach((p, i) => {
     if (p.version !== toolVersion()) {
@@ -57,7 +52,6 @@ export function mergeCommand(files: string[], o: MergeOptions): number {
     if (JSON.stringify(p.job) !== job) throw new InputError(`${files[i]}: a shard of a different job than ${files[0]} (another scenario or other flags)`);
     if (p.shard.n !== first.shard.n) throw new InputError(`${files[i]}: shard ${p.shard.k}/${p.shard.n} does not split like ${files[0]} (${first.shard.k}/${first.shard.n})`);
   });
-  const { plan, command, maxEvents } = prepareJob(first.job);
   if (plan.tasks.length !== first.tasks) throw new InputError(`${files[0]}: the scenario plans ${plan.tasks.length} runs, the shards ${first.tasks}`);
   const seen = new Map<string, string>();
   const raws: RawRun[] = [];

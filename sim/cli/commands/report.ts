@@ -1,9 +1,9 @@
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Results } from '../../run/results.js';
 import { renderReport } from '../../../viz/report.js';
 import { EXIT, InputError } from '../errors.js';
-import { protectInput, writeFileAtomic } from '../files.js';
+import { protectInput, writeFileAtomic, readOwnFile } from '../files.js';
 import { openInBrowser } from '../open.js';
 
 export interface ReportOptions {
@@ -44,14 +44,7 @@ function defaultOutput(input: string): string {
 
 /** Reads and checks a results file: one line saying what is wrong with it, never a stack trace. */
 export function readResults(file: string): Results {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? (e as Error).message);
-    throw new InputError(`${file}: cannot read: ${why}`);
-  }
+  const text = readOwnFile(file, 'faultline results');
   let data: unknown;
   try {
     data = JSON.parse(text);

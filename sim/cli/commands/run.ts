@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { buildResults } from '../../run/buildResults.js';
-import { estimateEvents } from '../../run/budget.js';
+import { estimateEvents, estimateRunBytes } from '../../run/budget.js';
 import { shardTasks, type RunPlan } from '../../run/plan.js';
 import { executeTasks } from '../../run/pool.js';
 import type { Results } from '../../run/results.js';
@@ -85,6 +85,27 @@ export function checkBudget(plan: RunPlan, maxEvents: number | null): number {
 }
 
 /**
+ * Refuses a command whose runs would hold more memory than LIMITS.maxResultsBytes until they
+ * are aggregated (`held` tasks of the plan: a shard's slice, or all of them).
+ */
+export function checkResultsMemory(plan: RunPlan, held: number): void {
+  const scenarios = plan.sweep?.kind === 'points' ? plan.sweep.points.flatMap((p) => p.scenarios) : plan.scenarios;
+  const perRun = Math.max(...scenarios.map(estimateRunBytes));
+  const need = perRun * held;
+  if (!(need <= LIMITS.maxResultsBytes)) {
+    const mb = (b: number) => `${Math.round(b / (1024 * 1024))} MiB`;
+    throw new ScenarioErrors([
+      new ScenarioError(
+        plan.file,
+        null,
+        'replications',
+        `${held} runs would hold about ${mb(need)} of results in memory, above the limit of ${mb(LIMITS.maxResultsBytes)} (run fewer replications or variants, or split it with --shard k/n)`,
+      ),
+    ]);
+  }
+}
+
+/**
  * Runs a plan (or one shard of it) on worker threads, with progress. `signal` is Ctrl-C: it
  * stops the workers, and the error says how far the run got and what was already written.
  */
@@ -142,6 +163,7 @@ export async function runJobs(specs: JobSpec[], o: RunOptions): Promise<number> 
   if (typeof o.report === 'string' && several) throw new UsageError('--report <file>: one file takes one scenario (with several, use --out <dir>)');
   // Load and check everything first: a bad second file must not leave the first half done.
   const jobs = specs.map((spec) => ({ spec, ...prepareJob(spec) }));
+  for (const j of jobs) checkResultsMemory(j.plan, flags.shard ? shardTasks(j.plan, flags.shard.k, flags.shard.n).length : j.plan.tasks.length);
   const outDir = o.out ?? 'faultline-out';
   // An output that cannot be written fails now, not after the run.
   for (const j of jobs) for (const f of outputFiles(j.plan.scenarios[0].name, o, outDir, several, flags.shard)) checkWritable(f);
