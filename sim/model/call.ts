@@ -83,15 +83,17 @@ export class CallSite {
  * times each out, backs off between them, and falls back when they are exhausted.
  */
 export class Invocation {
-  tries = 0;
+  /**
+   * Every call allocates one, so flags and small numbers share an integer (behind accessors):
+   * bit 0 done, bit 1 poison, tries (≤ maxRetryAttempts) from bit 2.
+   */
+  private bits = 0;
+  /** The caller's span and the retry wait's span, each plus one (16 bits each; 0 = none). */
+  private spans: number;
   private prevDelayMs = 0;
-  done = false;
-  /** What the parent attached (a queue's message). */
+  /** What the parent attached (a queue's message) and its delivery epoch. */
   tag: unknown = null;
   tagEpoch = 0;
-  /** Deliveries of a poison message always fail. */
-  poison = false;
-  private waitSpan = -1;
 
   constructor(
     readonly site: CallSite,
@@ -101,8 +103,40 @@ export class Invocation {
     /** The caller's own deadline (Infinity unless deadlines propagate). */
     readonly deadlineMs: number,
     /** The caller's span, when traced. */
-    readonly parentSpan: number,
-  ) {}
+    parentSpan: number,
+  ) {
+    this.spans = parentSpan + 1;
+  }
+
+  get done(): boolean {
+    return (this.bits & 1) !== 0;
+  }
+  set done(v: boolean) {
+    this.bits = v ? this.bits | 1 : this.bits & ~1;
+  }
+  /** Deliveries of a poison message always fail. */
+  get poison(): boolean {
+    return (this.bits & 2) !== 0;
+  }
+  set poison(v: boolean) {
+    this.bits = v ? this.bits | 2 : this.bits & ~2;
+  }
+  /** Attempts tried so far (sent, or refused by the bulkhead or the breaker). */
+  get tries(): number {
+    return this.bits >>> 2;
+  }
+  set tries(v: number) {
+    this.bits = (this.bits & 3) | (v << 2);
+  }
+  get parentSpan(): number {
+    return (this.spans & 0xffff) - 1;
+  }
+  private get waitSpan(): number {
+    return (this.spans >>> 16) - 1;
+  }
+  private set waitSpan(v: number) {
+    this.spans = (this.spans & 0xffff) | ((v + 1) << 16);
+  }
 
   start(): void {
     this.state.budget?.onRequest();
