@@ -24,7 +24,14 @@ const METRICS: Array<{ label: string; read(v: VariantResult): number | null; sho
   { label: 'double-processed', read: (v) => v.summary.doubleProcessing, show: (x) => String(x ?? '—'), key: 'doubleProcessing' },
   { label: 'amplification', read: (v) => v.summary.amplification, show: formatTimes, key: 'amplification' },
   { label: 'recovery', read: recovery, show: (x) => (x === null ? 'did not recover' : x < 0 ? '—' : formatMs(x)) },
+  // Behind a queue the lesson is in the work's end-to-end latency (no interval: quoted when it moves by 10%).
+  { label: 'queued work p99', read: queuedP99, show: formatMs },
 ];
+
+function queuedP99(v: VariantResult): number | null {
+  const p99s = Object.values(v.queues).map((q) => q.endToEndMs.p99).filter((x): x is number => x !== null);
+  return p99s.length === 0 ? null : Math.max(...p99s);
+}
 
 function recovery(v: VariantResult): number | null {
   const told = v.summary.recovery.filter((r) => !r.undetermined);
@@ -39,8 +46,13 @@ function headline(base: VariantResult, v: VariantResult): string {
   for (const m of METRICS) {
     const a = m.read(base);
     const b = m.read(v);
-    const moved = m.key ? v.vsBaseline?.[m.key].significant === true : a !== b;
-    if (moved) parts.push(`${m.label} ${m.show(a)} → ${m.show(b)}`);
+    const moved = m.key
+      ? v.vsBaseline?.[m.key].significant === true
+      : m.label === 'queued work p99'
+        ? a !== null && b !== null && Math.abs(b - a) > 0.1 * a
+        : a !== b;
+    // A significant change too small to show at this precision is not a headline.
+    if (moved && m.show(a) !== m.show(b)) parts.push(`${m.label} ${m.show(a)} → ${m.show(b)}`);
   }
   return parts.length > 0 ? parts.join(', ') : 'no significant change';
 }
@@ -57,7 +69,7 @@ async function main(): Promise<void> {
     const base = res.variants[0];
     const fixes = res.variants.slice(1).map((v) => `**${v.name}**: ${v.description}`).join('<br>');
     const numbers = [
-      `baseline: ${METRICS.map((m) => `${m.label} ${m.show(m.read(base))}`).join(', ')}`,
+      `baseline: ${METRICS.filter((m) => m.read(base) !== null || m.label !== 'queued work p99').map((m) => `${m.label} ${m.show(m.read(base))}`).join(', ')}`,
       ...res.variants.slice(1).map((v) => `**${v.name}**: ${headline(base, v)}`),
     ].join('<br>');
     rows.push(`| [\`${set.base.name}\`](scenarios/${f}) | ${set.base.title} | ${fixes} | ${numbers} |`);
