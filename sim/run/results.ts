@@ -1,5 +1,5 @@
 import type { MeanCI } from '../metrics/studentT.js';
-import type { RawTrace } from './rawRun.js';
+import type { RawCall, RawTrace } from './rawRun.js';
 
 /**
  * The JSON results: DESIGN §5's contract (those field names never change; new fields are
@@ -115,20 +115,9 @@ export interface ServiceResult {
   meanWorkMs: number | null;
 }
 
-export interface CallResult {
-  kind: 'call' | 'publish' | 'delivery' | 'client';
-  from: string;
-  to: string;
-  attempts: number;
-  retries: number;
-  timeouts: number;
-  shortCircuited: number;
-  rejected: number;
-  errors: number;
-  succeeded: number;
-  fallbacks: number;
-  budgetDenied: number;
-  breakerOpened: number;
+/** A call edge's counters, summed over replications (as measured per run), and its amplification. */
+export interface CallResult extends Omit<RawCall, 'breakers' | 'breakerTransitions'> {
+  /** Attempts per user operation. */
   amplification: number | null;
 }
 
