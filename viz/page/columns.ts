@@ -21,11 +21,16 @@ export interface Column {
   deltaUnit?(x: number): string;
 }
 
-/** Worst recovery over the faults: null if one did not recover, −1 with no faults (as in the terminal table). */
+/**
+ * Worst recovery over the faults (as in the terminal table): null if one did not recover, −1
+ * with no faults, −2 when every fault ended too close to the end of the run to tell.
+ */
 export function worstRecovery(v: VariantResult): number | null {
+  const told = v.summary.recovery.filter((r) => !r.undetermined);
   if (v.summary.recovery.length === 0) return -1;
+  if (told.length === 0) return -2;
   let worst = 0;
-  for (const r of v.summary.recovery) {
+  for (const r of told) {
     if (r.recoveredAfterMs === null) return null;
     worst = Math.max(worst, r.recoveredAfterMs);
   }
@@ -115,12 +120,12 @@ export const COLUMNS: Column[] = [
     higherBetter: false,
     show: (v) => {
       const w = worstRecovery(v);
-      return w === null ? 'not recovered' : w < 0 ? '—' : fmtMs(w);
+      return w === null ? 'not recovered' : w === -2 ? 'too short to tell' : w < 0 ? '—' : fmtMs(w);
     },
     sub: (v) => {
       const n = v.summary.recovery.length;
       if (n === 0) return 'no faults';
-      const stuck = v.summary.recovery.filter((r) => r.recoveredAfterMs === null).length;
+      const stuck = v.summary.recovery.filter((r) => r.recoveredAfterMs === null && !r.undetermined).length;
       return stuck > 0 ? `${stuck} of ${n} fault${n === 1 ? '' : 's'}` : `worst of ${n} fault${n === 1 ? '' : 's'}`;
     },
   },

@@ -43,7 +43,7 @@ export function renderComparison(parent: Element): void {
   append(
     notes,
     '★ best value in its column (not marked when every variant ties). ',
-    'Recovery: time from a fault’s end until the success rate is back within tolerance of its pre-fault level and holds; “not recovered” means it had not by the end of the run — a metastable failure, or a run too short to tell.',
+    'Recovery: time from a fault’s end until the success rate is back within tolerance of its pre-fault level and holds; “not recovered” means it had not by the end of the run — a metastable failure; “too short to tell” means the run ended less than the hold after the fault.',
   );
   s.appendChild(notes);
 
@@ -150,7 +150,11 @@ function attachRecoveryTip(e: HTMLElement, v: Variant): void {
       `${v.name}: recovery per fault`,
       rec.map((r) => ({
         label: r.fault,
-        value: r.recoveredAfterMs === null ? `not recovered (${r.recoveredRuns} of ${plural(r.runs, 'run')} did)` : `${fmtMs(r.recoveredAfterMs)} after it ended`,
+        value: r.undetermined
+          ? 'too short to tell (the run ended less than the recovery hold after it)'
+          : r.recoveredAfterMs === null
+            ? `not recovered (${r.recoveredRuns} of ${plural(r.runs, 'run')} did)`
+            : `${fmtMs(r.recoveredAfterMs)} after it ended`,
       })),
     );
   });
