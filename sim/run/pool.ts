@@ -60,10 +60,11 @@ export async function executeTasks(plan: RunPlan, tasks: RunTask[], options: Exe
     const finish = (stopped: boolean, error?: Error) => {
       if (settled) return;
       settled = true;
-      for (const w of workers) void w.terminate();
       options.signal?.removeEventListener('abort', onAbort);
-      if (error) reject(error);
-      else resolve({ raws: ordered(results), stopped });
+      // Finished normally: let the workers end their own way before resolving. Interrupted or
+      // failed: stop them at once.
+      const done = stopped || error ? Promise.all(workers.map((w) => w.terminate())) : closeWorkers(workers);
+      void done.finally(() => (error ? reject(error) : resolve({ raws: ordered(results), stopped })));
     };
     const onAbort = () => finish(true);
     options.signal?.addEventListener('abort', onAbort);
@@ -103,6 +104,27 @@ export async function executeTasks(plan: RunPlan, tasks: RunTask[], options: Exe
     }
     if (total === 0) finish(false);
   });
+}
+
+/**
+ * Ends idle workers by asking them to close their port, and waits until each has exited.
+ * Why not terminate(): tearing a thread's V8 isolate down from outside while a background
+ * optimizing compile for it is still running aborts the whole process, about once in 60 runs
+ * here ("NodePlatform::ForIsolate: Assertion (data.first) != nullptr", a known Node/V8 race at
+ * isolate disposal). A thread that leaves its event loop itself goes through Node's ordinary
+ * shutdown. Workers are only asked when idle (every run has reported), so each closes at once.
+ */
+function closeWorkers(workers: Worker[]): Promise<void> {
+  return Promise.all(
+    workers.map(
+      (w) =>
+        new Promise<void>((resolve) => {
+          if (w.threadId === -1) return resolve(); // already gone
+          w.once('exit', () => resolve());
+          w.postMessage({ type: 'close' });
+        }),
+    ),
+  ).then(() => undefined);
 }
 
 function ordered(results: Map<number, RawRun>): RawRun[] {

@@ -9,7 +9,13 @@ export interface WorkerRequest {
   maxEvents: number;
 }
 
-parentPort!.on('message', (msg: WorkerRequest) => {
+parentPort!.on('message', (msg: WorkerRequest | { type: 'close' }) => {
+  // Asked to finish: closing the port ends this thread's event loop, so the thread exits the
+  // ordinary way (see closeWorkers in pool.ts).
+  if ('type' in msg) {
+    parentPort!.close();
+    return;
+  }
   try {
     const raw = runOne(msg.scenario, msg.task, msg.maxEvents, (fraction) => {
       parentPort!.postMessage({ type: 'progress', index: msg.task.index, fraction });
