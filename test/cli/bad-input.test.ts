@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, escapeRegExp, lines, makeTempDir, positionOf, removeDir, runCli } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { escapeRegExp, lines, positionOf, replaceOnce, runCli, useTempDir } from './helpers.js';
 
 /**
  * Broken scenarios through the real CLI: `validate` and `run --no-report` must both exit 2 and
@@ -28,15 +28,9 @@ services:
         work: 2ms
 `;
 
-/** BASE with `from` (which must occur exactly once) replaced by `to`. */
+/** BASE with each `from` (which must occur exactly once) replaced by its `to`. */
 function edit(text: string, ...pairs: Array<[string, string]>): string {
-  let out = text;
-  for (const [from, to] of pairs) {
-    const i = out.indexOf(from);
-    if (i < 0 || out.indexOf(from, i + 1) >= 0) throw new Error(`fixture edit: ${JSON.stringify(from)} must occur exactly once`);
-    out = out.slice(0, i) + to + out.slice(i + from.length);
-  }
-  return out;
+  return pairs.reduce((out, [from, to]) => replaceOnce(out, from, to), text);
 }
 
 interface Expected {
@@ -310,18 +304,11 @@ const cases: Case[] = [
   },
 ];
 
-let dir: string;
-
-beforeAll(() => {
-  assertBuilt();
-  dir = makeTempDir('bad-input');
-});
-
-afterAll(() => removeDir(dir));
+const tmp = useTempDir('bad-input');
 
 /** Writes the case's fixture in its own folder; returns the folder and the file name to pass. */
 function setUp(c: Case, index: number): { cwd: string; file: string } {
-  const cwd = join(dir, `case-${index}`);
+  const cwd = join(tmp.root(), `case-${index}`);
   mkdirSync(cwd);
   const file = c.dir ? 'adir.yaml' : c.text === undefined ? 'missing.yaml' : 'scenario.yaml';
   if (c.dir) mkdirSync(join(cwd, file));

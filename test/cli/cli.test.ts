@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatPercent } from '../../sim/cli/format.js';
-import { assertBuilt, lines, makeTempDir, positionOf, REPO, removeDir, runCli, SMALL } from './helpers.js';
+import { lines, positionOf, REPO, runCli, SMALL, useTempDir } from './helpers.js';
 
 /**
  * The CLI end to end: the built `bin/faultline.js`, spawned in a temp dir (its cwd), as a
@@ -16,24 +16,10 @@ const FLAKY = `${SMALL.replace('name: small', 'name: flaky').replace('        wo
       traffic.shoppers.retry: {maxAttempts: 3, backoff: constant, base: 10ms}
 `;
 
-let dir: string;
-let n = 0;
+const tmp = useTempDir('cli');
 
 /** A fresh folder with the two scenario files in it. */
-function workdir(): string {
-  const d = join(dir, `w${n++}`);
-  mkdirSync(d, { recursive: true });
-  writeFileSync(join(d, 'small.yaml'), SMALL);
-  writeFileSync(join(d, 'flaky.yaml'), FLAKY);
-  return d;
-}
-
-beforeAll(() => {
-  assertBuilt();
-  dir = makeTempDir('cli');
-});
-
-afterAll(() => removeDir(dir));
+const workdir = (): string => tmp.workdir({ 'small.yaml': SMALL, 'flaky.yaml': FLAKY });
 
 /** Relative error of `x` against `want`. */
 const rel = (x: number, want: number) => Math.abs(x - want) / Math.abs(want);
@@ -230,7 +216,7 @@ describe('faultline validate, --help, --version', () => {
   });
 
   it('--help exits 0 and prints the usage on stdout', async () => {
-    const r = await runCli(['--help'], dir);
+    const r = await runCli(['--help'], tmp.root());
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: faultline/);
     expect(r.stdout).toMatch(/\brun\b/);
@@ -238,7 +224,7 @@ describe('faultline validate, --help, --version', () => {
   });
 
   it('run --help exits 0 and lists the contract flags', async () => {
-    const r = await runCli(['run', '--help'], dir);
+    const r = await runCli(['run', '--help'], tmp.root());
     expect(r.code).toBe(0);
     for (const flag of ['--seed', '--duration', '--replications', '--variant', '--jobs', '--shard', '--json', '--report', '--no-report', '--out', '--open', '--quiet', '--fail-under', '--max-events']) {
       expect(r.stdout).toContain(flag);
@@ -247,7 +233,7 @@ describe('faultline validate, --help, --version', () => {
 
   it('--version exits 0 and prints the package version', async () => {
     const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
-    const r = await runCli(['--version'], dir);
+    const r = await runCli(['--version'], tmp.root());
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe(pkg.version);
   });

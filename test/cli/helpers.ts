@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 
 /** The repository root, and the built CLI the tests spawn (`npm run build` first). */
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -50,6 +51,39 @@ export function makeTempDir(prefix: string): string {
 
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * The temp folder of a test file that spawns the CLI: made before its tests (once the CLI is
+ * known to be built) and removed after them. Call it at the top level of the file.
+ * `workdir(files)` makes a fresh subfolder holding `files` (name → text); `root()` is the folder.
+ */
+export function useTempDir(prefix: string): { root: () => string; workdir: (files?: Record<string, string>) => string } {
+  let dir = '';
+  let n = 0;
+  beforeAll(() => {
+    assertBuilt();
+    dir = makeTempDir(prefix);
+  });
+  afterAll(() => {
+    if (dir) removeDir(dir);
+  });
+  return {
+    root: () => dir,
+    workdir: (files = {}) => {
+      const d = join(dir, `w${n++}`);
+      mkdirSync(d);
+      for (const [file, text] of Object.entries(files)) writeFileSync(join(d, file), text);
+      return d;
+    },
+  };
+}
+
+/** `text` with `from` (which must occur exactly once) replaced by `to`: a fixture edit that cannot silently miss. */
+export function replaceOnce(text: string, from: string, to: string): string {
+  const i = text.indexOf(from);
+  if (i < 0 || text.indexOf(from, i + 1) >= 0) throw new Error(`fixture edit: ${JSON.stringify(from)} must occur exactly once`);
+  return text.slice(0, i) + to + text.slice(i + from.length);
 }
 
 /** stderr as lines, without the final newline. */

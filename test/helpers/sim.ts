@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { summarizeVariant } from '../../sim/run/aggregate.js';
 import { planRuns, scenarioFor } from '../../sim/run/plan.js';
 import type { RawRun } from '../../sim/run/rawRun.js';
@@ -5,6 +7,7 @@ import type { VariantResult } from '../../sim/run/results.js';
 import { runOne } from '../../sim/run/runOne.js';
 import { loadScenarioText } from '../../sim/scenario/load.js';
 import type { ScenarioSet } from '../../sim/scenario/types.js';
+import { REPO } from './cli.js';
 
 export interface SimRun {
   set: ScenarioSet;
@@ -34,6 +37,11 @@ export function simulate(yaml: string, opts: { replications?: number; seed?: num
     results.set(v.name, summarizeVariant(v.name, v.description, plan.scenarios[i], raws.get(v.name)!, v.name === 'baseline' ? null : raws.get('baseline')!));
   });
   return { set: patched, raws, results };
+}
+
+/** Runs a bundled scenario, scenarios/<name>.yaml, as `simulate` runs scenario text. */
+export function simulateBundled(name: string, opts: Parameters<typeof simulate>[1] = {}): SimRun {
+  return simulate(readFileSync(join(REPO, 'scenarios', `${name}.yaml`), 'utf8'), opts);
 }
 
 /** The baseline's results. */

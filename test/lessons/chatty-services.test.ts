@@ -1,14 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Dist } from '../../sim/engine/distributions.js';
 import type { Scenario } from '../../sim/scenario/types.js';
-import { REPO } from '../helpers/cli.js';
-import { simulate } from '../helpers/sim.js';
+import { simulateBundled } from '../helpers/sim.js';
 import { binomialSE, quantileSE, Z } from '../helpers/stats.js';
 
 // The lesson's own seed (not the scenario's 23): the lesson must hold on any seed.
-const run = simulate(readFileSync(join(REPO, 'scenarios', 'chatty-services.yaml'), 'utf8'), { seed: 2301 });
+const run = simulateBundled('chatty-services', { seed: 2301 });
 const sequential = run.results.get('baseline')!;
 const batched = run.results.get('batched')!;
 const parallel = run.results.get('parallel')!;

@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO } from '../helpers/cli.js';
-import { simulate } from '../helpers/sim.js';
+import { simulateBundled } from '../helpers/sim.js';
 
 // The timeline-level behaviour is tested in test/async/sync-vs-async.test.ts; this is the
 // headline lesson, on the lesson's own seed (not the scenario's 7).
-const run = simulate(readFileSync(join(REPO, 'scenarios', 'checkout-async.yaml'), 'utf8'), { seed: 701 });
+const run = simulateBundled('checkout-async', { seed: 701 });
 const sync = run.results.get('baseline')!;
 const async = run.results.get('async-fulfilment')!;
 

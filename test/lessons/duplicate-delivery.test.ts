@@ -1,13 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalCdf } from '../../sim/engine/distributions.js';
-import { REPO } from '../helpers/cli.js';
-import { simulate } from '../helpers/sim.js';
+import { simulateBundled } from '../helpers/sim.js';
 import { Z } from '../helpers/stats.js';
 
 // The lesson's own seed (not the scenario's 17): the lesson must hold on any seed.
-const run = simulate(readFileSync(join(REPO, 'scenarios', 'duplicate-delivery.yaml'), 'utf8'), { seed: 1701 });
+const run = simulateBundled('duplicate-delivery', { seed: 1701 });
 const plain = run.results.get('baseline')!;
 const keyed = run.results.get('idempotency-keys')!;
 const longer = run.results.get('longer-visibility')!;

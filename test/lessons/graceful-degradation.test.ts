@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO } from '../helpers/cli.js';
-import { simulate } from '../helpers/sim.js';
+import { simulateBundled } from '../helpers/sim.js';
 import { binomialSE, Z } from '../helpers/stats.js';
 
 // The lesson's own seed (not the scenario's 13): the lesson must hold on any seed.
-const run = simulate(readFileSync(join(REPO, 'scenarios', 'graceful-degradation.yaml'), 'utf8'), { seed: 1301 });
+const run = simulateBundled('graceful-degradation', { seed: 1301 });
 const hard = run.results.get('baseline')!;
 const fallback = run.results.get('fallback')!;
 const tight = run.results.get('fallback-tight-timeout')!;

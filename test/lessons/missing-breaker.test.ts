@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { VariantResult } from '../../sim/run/results.js';
-import { REPO } from '../helpers/cli.js';
-import { simulate } from '../helpers/sim.js';
+import { simulateBundled } from '../helpers/sim.js';
+import { mean } from '../helpers/stats.js';
 
 /**
  * The arithmetic behind the scenario: the web tier has 2 × 200 = 400 threads. Healthy, a page
@@ -13,19 +11,18 @@ import { simulate } from '../helpers/sim.js';
  * one time in five that is another home page for 10 s. Product pages then get through at
  * ~400 / (0.2 × 10 s) × 0.8 ≈ 160/s of the 480/s offered.
  */
-const run = simulate(readFileSync(join(REPO, 'scenarios', 'missing-breaker.yaml'), 'utf8'));
+const run = simulateBundled('missing-breaker');
 const v = (name: string) => run.results.get(name)!;
 const base = v('baseline');
 const stall = run.set.base.faults[0];
 const bucketMs = base.timeline.bucketMs;
 
-const meanOf = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
 /** The web tier's utilization during the stall, from 10 s after it starts (threads filled) to its end. */
 function webBusyDuringStall(r: VariantResult): number {
   const u = r.timeline.services.web.utilization;
   const from = Math.ceil((stall.atMs + 10_000) / bucketMs);
   const to = Math.floor((stall.atMs + stall.forMs) / bucketMs);
-  return meanOf(u.slice(from, to));
+  return mean(u.slice(from, to));
 }
 /** The share of product views that succeeded, over the whole measured run. */
 function productOk(r: VariantResult): number {
@@ -84,7 +81,7 @@ describe('a missing circuit breaker: a slow optional widget takes down pages tha
     // ~10 s of the stall, and product pages fail meanwhile (1% lost = 2 s of the 210 s).
     const u = b.timeline.services.web.utilization;
     const firstSeconds = u.slice(Math.ceil((stall.atMs + 5000) / bucketMs), Math.floor((stall.atMs + 10_000) / bucketMs));
-    expect(meanOf(firstSeconds)).toBeGreaterThan(0.95);
+    expect(mean(firstSeconds)).toBeGreaterThan(0.95);
     expect(productOk(b)).toBeLessThan(0.99);
     expect(b.replications.availability.ci95![1]).toBeLessThan(v('all-three').replications.availability.ci95![0]);
   });

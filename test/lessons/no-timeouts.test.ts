@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { VariantResult } from '../../sim/run/results.js';
-import { REPO } from '../helpers/cli.js';
-import { simulate } from '../helpers/sim.js';
+import { simulateBundled } from '../helpers/sim.js';
+import { mean } from '../helpers/stats.js';
 
 /**
  * The arithmetic behind the scenario: checkout has 2 × 200 = 400 threads; an order holds one
@@ -13,7 +11,7 @@ import { simulate } from '../helpers/sim.js';
  * With a timeout T the partition holds 150/s × T threads: 150 for T = 1 s (they fit), 15,000
  * for T = 100 s (they do not, until the first stuck calls time out, ~T after they were sent).
  */
-const run = simulate(readFileSync(join(REPO, 'scenarios', 'no-timeouts.yaml'), 'utf8'));
+const run = simulateBundled('no-timeouts');
 const v = (name: string) => run.results.get(name)!;
 const base = v('baseline');
 const partition = run.set.base.faults[0];
@@ -21,7 +19,6 @@ const partitionEndMs = partition.atMs + partition.forMs;
 const durationMs = run.set.base.durationMs;
 const bucketMs = base.timeline.bucketMs;
 
-const meanOf = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
 /** Availability of the operations that arrived in [fromMs, toMs) (all replications). */
 function availabilityBetween(r: VariantResult, fromMs: number, toMs: number): number {
   let ok = 0;
@@ -33,7 +30,7 @@ function availabilityBetween(r: VariantResult, fromMs: number, toMs: number): nu
   return ok / all;
 }
 const checkoutBusy = (r: VariantResult, fromMs: number, toMs: number) =>
-  meanOf(r.timeline.services.checkout.utilization.slice(Math.ceil(fromMs / bucketMs), Math.floor(toMs / bucketMs)));
+  mean(r.timeline.services.checkout.utilization.slice(Math.ceil(fromMs / bucketMs), Math.floor(toMs / bucketMs)));
 
 describe('no timeouts: a 20 s partition becomes an outage that only a restart would end (scenarios/no-timeouts.yaml)', () => {
   it('without a timeout, lost calls hold every thread for good and checkout never comes back', () => {

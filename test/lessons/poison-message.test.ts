@@ -1,15 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { meanOf } from '../../sim/engine/distributions.js';
 import { LatencyHistogram } from '../../sim/metrics/latencyHistogram.js';
 import { meanCI } from '../../sim/metrics/studentT.js';
-import { REPO } from '../helpers/cli.js';
-import { simulate } from '../helpers/sim.js';
+import { simulateBundled } from '../helpers/sim.js';
 import { binomialSE, Z } from '../helpers/stats.js';
 
 // The lesson's own seed (not the scenario's 5): the lesson must hold on any seed.
-const run = simulate(readFileSync(join(REPO, 'scenarios', 'poison-message.yaml'), 'utf8'), { seed: 501 });
+const run = simulateBundled('poison-message', { seed: 501 });
 const forever = run.results.get('baseline')!;
 const dlq = run.results.get('dead-letter')!;
 const Q = 'order-placed';

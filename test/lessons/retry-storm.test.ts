@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { VariantResult } from '../../sim/run/results.js';
-import { REPO } from '../helpers/cli.js';
-import { simulate } from '../helpers/sim.js';
+import { simulateBundled } from '../helpers/sim.js';
+import { mean } from '../helpers/stats.js';
 
 /**
  * The fluid argument behind the scenario (test/theory/metastable.test.ts validates it on a
@@ -14,7 +12,7 @@ import { simulate } from '../helpers/sim.js';
  * still serves all of them (it does not know their callers left): 1200/s > 855/s, so the
  * queue only grows and the bad state sustains itself after the stall that caused it.
  */
-const run = simulate(readFileSync(join(REPO, 'scenarios', 'retry-storm.yaml'), 'utf8'));
+const run = simulateBundled('retry-storm');
 const v = (name: string) => run.results.get(name)!;
 const base = v('baseline');
 const stall = run.set.base.faults[0];
@@ -28,7 +26,6 @@ const buckets = (fromMs: number, toMs: number) => {
   for (let b = Math.ceil(fromMs / bucketMs); (b + 1) * bucketMs <= toMs; b++) out.push(b);
   return out;
 };
-const meanOf = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
 
 /** Availability of the operations that arrived in the last minute of the run (all replications). */
 function lastMinuteAvailability(r: VariantResult): number {
@@ -41,17 +38,17 @@ function lastMinuteAvailability(r: VariantResult): number {
   return ok / all;
 }
 /** Requests received by all services per operation, for operations of the last minute. */
-const lastMinuteAmplification = (r: VariantResult) => meanOf(buckets(durationMs - 60_000, durationMs).map((b) => r.timeline.amplification[b]!));
+const lastMinuteAmplification = (r: VariantResult) => mean(buckets(durationMs - 60_000, durationMs).map((b) => r.timeline.amplification[b]!));
 
 describe('a retry storm: a 10 s database stall becomes a permanent outage (scenarios/retry-storm.yaml)', () => {
   it('before the stall inventory is under half busy; after it, saturated: the same load, a second stable state', () => {
     const util = base.timeline.services.inventory.utilization;
     // ρ = 400/s × 11.7 ms / 10 ≈ 0.47 (±0.1 for the 30 s sample and the rounding of the mean).
-    const before = meanOf(buckets(30_000, stall.atMs).map((b) => util[b]));
+    const before = mean(buckets(30_000, stall.atMs).map((b) => util[b]));
     expect(before).toBeGreaterThan(0.37);
     expect(before).toBeLessThan(0.57);
     // After it, every connection is busy to the end, serving lookups nobody waits for.
-    const after = meanOf(buckets(durationMs - 60_000, durationMs).map((b) => util[b]));
+    const after = mean(buckets(durationMs - 60_000, durationMs).map((b) => util[b]));
     expect(after).toBeGreaterThan(0.99);
   });
 

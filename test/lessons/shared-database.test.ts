@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { meanOf } from '../../sim/engine/distributions.js';
-import { REPO } from '../helpers/cli.js';
-import { simulate } from '../helpers/sim.js';
+import { simulateBundled } from '../helpers/sim.js';
 
 // The lesson's own seed (not the scenario's 31): the lesson must hold on any seed.
-const run = simulate(readFileSync(join(REPO, 'scenarios', 'shared-database.yaml'), 'utf8'), { seed: 3101 });
+const run = simulateBundled('shared-database', { seed: 3101 });
 const shared = run.results.get('baseline')!;
 const own = run.results.get('database-per-service')!;
 

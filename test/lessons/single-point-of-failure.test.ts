@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO } from '../helpers/cli.js';
-import { simulate } from '../helpers/sim.js';
+import { simulateBundled } from '../helpers/sim.js';
 import { binomialSE, Z } from '../helpers/stats.js';
 
 // The lesson's own seed (not the scenario's 11): the lesson must hold on any seed.
-const run = simulate(readFileSync(join(REPO, 'scenarios', 'single-point-of-failure.yaml'), 'utf8'), { seed: 1101 });
+const run = simulateBundled('single-point-of-failure', { seed: 1101 });
 const single = run.results.get('baseline')!;
 const three = run.results.get('three-instances')!;
 const retry = run.results.get('three-instances-retry')!;

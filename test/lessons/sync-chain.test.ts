@@ -1,14 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Dist } from '../../sim/engine/distributions.js';
 import type { Scenario } from '../../sim/scenario/types.js';
-import { REPO } from '../helpers/cli.js';
-import { simulate } from '../helpers/sim.js';
+import { simulateBundled } from '../helpers/sim.js';
 import { binomialSE, Z } from '../helpers/stats.js';
 
 // The lesson's own seed (not the scenario's 42): the lesson must hold on any seed.
-const run = simulate(readFileSync(join(REPO, 'scenarios', 'sync-chain.yaml'), 'utf8'), { seed: 4201 });
+const run = simulateBundled('sync-chain', { seed: 4201 });
 const four = run.results.get('baseline')!;
 const ten = run.results.get('ten-hops')!;
 const retry = run.results.get('edge-retry')!;

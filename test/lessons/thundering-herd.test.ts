@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RawRun } from '../../sim/run/rawRun.js';
 import type { VariantResult } from '../../sim/run/results.js';
-import { REPO } from '../helpers/cli.js';
-import { simulate } from '../helpers/sim.js';
+import { simulateBundled } from '../helpers/sim.js';
 
 /**
  * The arithmetic behind the scenario: 400 polls/s lasting 20–30 s keep ~10,000 polls open.
@@ -17,7 +14,7 @@ import { simulate } from '../helpers/sim.js';
  * 2 s + 500 ms later, together again: a smaller wave every 2.5 s until the herd is through.
  * Jitter draws each phone's delay at random, which spreads the herd over the delay.
  */
-const run = simulate(readFileSync(join(REPO, 'scenarios', 'thundering-herd.yaml'), 'utf8'));
+const run = simulateBundled('thundering-herd');
 const v = (name: string) => run.results.get(name)!;
 const raws = (name: string) => run.raws.get(name)!;
 const base = v('baseline');

@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { VariantResult } from '../../sim/run/results.js';
-import { REPO } from '../helpers/cli.js';
-import { simulate } from '../helpers/sim.js';
+import { simulateBundled } from '../helpers/sim.js';
 
 /**
  * The arithmetic behind the scenario. The index's work is lognormal with median m = 20 ms and
@@ -13,7 +10,7 @@ import { simulate } from '../helpers/sim.js';
  * ≈ 0.52, independently of the other attempts; with 3 attempts a search makes 1 + q + q² ≈ 1.8
  * of them and fails with probability q³ ≈ 0.14. The index never fails: every timeout is false.
  */
-const run = simulate(readFileSync(join(REPO, 'scenarios', 'timeout-tuning.yaml'), 'utf8'));
+const run = simulateBundled('timeout-tuning');
 const v = (name: string) => run.results.get(name)!;
 const base = v('baseline');
 const fix = v('p999-timeout');

@@ -39,6 +39,18 @@ function sequence(p: BackoffPolicy, count: number, rng: Uniform): number[] {
   return out;
 }
 
+/** The smallest and the largest of `draws` delays for retry n, each drawn afresh from `rng`. */
+function extremes(p: BackoffPolicy, n: number, rng: Uniform, draws = 10_000): { lo: number; hi: number } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < draws; i++) {
+    const x = backoffDelayMs(p, n, 0, rng);
+    lo = Math.min(lo, x);
+    hi = Math.max(hi, x);
+  }
+  return { lo, hi };
+}
+
 describe('backoff: none', () => {
   for (const jitter of ['none', 'full', 'equal', 'decorrelated'] as Jitter[]) {
     it(`backoff none waits 0 ms and draws nothing (jitter ${jitter})`, () => {
@@ -108,13 +120,7 @@ describe('full jitter: random(0, d)', () => {
     const rng = new RandomStream('full-bounds');
     for (const n of [1, 2, 3, 4, 5, 9]) {
       const dn = d(p, n);
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (let i = 0; i < 10_000; i++) {
-        const x = backoffDelayMs(p, n, 0, rng);
-        lo = Math.min(lo, x);
-        hi = Math.max(hi, x);
-      }
+      const { lo, hi } = extremes(p, n, rng);
       expect(lo).toBeGreaterThanOrEqual(0);
       expect(hi).toBeLessThan(dn);
       expect(lo).toBeLessThan(0.01 * dn);
@@ -149,13 +155,7 @@ describe('equal jitter: d/2 + random(0, d/2)', () => {
     const rng = new RandomStream('equal-bounds');
     for (const n of [1, 3, 5, 8]) {
       const dn = d(p, n);
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (let i = 0; i < 10_000; i++) {
-        const x = backoffDelayMs(p, n, 0, rng);
-        lo = Math.min(lo, x);
-        hi = Math.max(hi, x);
-      }
+      const { lo, hi } = extremes(p, n, rng);
       expect(lo).toBeGreaterThanOrEqual(dn / 2);
       expect(hi).toBeLessThan(dn);
       expect(lo).toBeLessThan(dn / 2 + 0.01 * (dn / 2));

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, lines, makeTempDir, removeDir, runCli, SMALL } from '../cli/helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { lines, runCli, SMALL, useTempDir } from '../cli/helpers.js';
 import { listAll, STACK_OR_INTERNAL } from './helpers.js';
 
 /**
@@ -12,17 +12,14 @@ import { listAll, STACK_OR_INTERNAL } from './helpers.js';
  * the other commands and the values that test does not try.
  */
 
-let dir: string;
+const tmp = useTempDir('cli-errors');
 let partials: string;
-let n = 0;
 
 const FLAKY = `${SMALL.replace('name: small', 'name: flaky')}variants:\n  client-retry:\n    set:\n      traffic.shoppers.retry: {maxAttempts: 3, backoff: constant, base: 10ms}\n`;
 
 beforeAll(async () => {
-  assertBuilt();
-  dir = makeTempDir('cli-errors');
   // Two shards of one job (two variants: one run each), for merge.
-  partials = join(dir, 'partials');
+  partials = join(tmp.root(), 'partials');
   mkdirSync(partials);
   writeFileSync(join(partials, 'flaky.yaml'), FLAKY);
   for (const k of [1, 2]) {
@@ -30,13 +27,9 @@ beforeAll(async () => {
     expect(r.code, r.stderr).toBe(0);
   }
 });
-afterAll(() => removeDir(dir));
 
 function workdir(): string {
-  const d = join(dir, `w${n++}`);
-  mkdirSync(d);
-  writeFileSync(join(d, 'small.yaml'), SMALL);
-  writeFileSync(join(d, 'flaky.yaml'), FLAKY);
+  const d = tmp.workdir({ 'small.yaml': SMALL, 'flaky.yaml': FLAKY });
   for (const k of [1, 2]) copyFileSync(join(partials, `p${k}.json`), join(d, `p${k}.json`));
   return d;
 }

@@ -1,9 +1,9 @@
-import { linkSync, mkdirSync, readFileSync, statSync, symlinkSync, watch, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, statSync, symlinkSync, watch } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InputError } from '../../sim/cli/errors.js';
 import { checkWritable, protectInput, writeFileAtomic } from '../../sim/cli/files.js';
-import { assertBuilt, lines, makeTempDir, removeDir, runCli, SMALL } from '../cli/helpers.js';
+import { lines, runCli, SMALL, useTempDir } from '../cli/helpers.js';
 import { expectOneLine, listAll } from './helpers.js';
 
 /**
@@ -42,24 +42,12 @@ vi.mock('node:fs', async (importOriginal) => {
   };
 });
 
-let dir: string;
-let n = 0;
-
-beforeAll(() => {
-  assertBuilt();
-  dir = makeTempDir('files');
-});
-afterAll(() => removeDir(dir));
+const tmp = useTempDir('files');
 afterEach(() => {
   inject.write = inject.rename = inject.fsync = null;
 });
 
-function workdir(files: Record<string, string> = { 'small.yaml': SMALL }): string {
-  const d = join(dir, `w${n++}`);
-  mkdirSync(d);
-  for (const [f, text] of Object.entries(files)) writeFileSync(join(d, f), text);
-  return d;
-}
+const workdir = (files: Record<string, string> = { 'small.yaml': SMALL }): string => tmp.workdir(files);
 
 const OLD = '<!doctype html><p>the good report of yesterday</p>\n';
 const NEW = `<!doctype html>${'<p>a big new report</p>\n'.repeat(50_000)}</html>\n`;

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
+import { readFileSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, CLI, lines, makeTempDir, removeDir } from '../cli/helpers.js';
+import { describe, expect, it } from 'vitest';
+import { CLI, lines, useTempDir } from '../cli/helpers.js';
 import { listAll, STACK_OR_INTERNAL } from './helpers.js';
 
 /**
@@ -30,13 +30,7 @@ services:
       query: {work: {exponential: {mean: 2ms}}}
 `;
 
-let dir: string;
-let n = 0;
-beforeAll(() => {
-  assertBuilt();
-  dir = makeTempDir('interrupt');
-});
-afterAll(() => removeDir(dir));
+const tmp = useTempDir('interrupt');
 
 interface Interrupted {
   code: number | null;
@@ -76,12 +70,7 @@ function interrupt(args: string[], cwd: string, atMs: number[]): Promise<Interru
   });
 }
 
-function workdir(): string {
-  const d = join(dir, `w${n++}`);
-  mkdirSync(d);
-  writeFileSync(join(d, 'long.yaml'), LONG);
-  return d;
-}
+const workdir = (): string => tmp.workdir({ 'long.yaml': LONG });
 
 describe('Ctrl-C during a long run', () => {
   it('stops the workers, says how many runs had finished out of how many and that nothing was written, exits 1, writes nothing', async () => {

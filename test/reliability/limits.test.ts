@@ -1,8 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../sim/scenario/limits.js';
-import { assertBuilt, escapeRegExp, lines, makeTempDir, positionOf, removeDir, runCli, SMALL } from '../cli/helpers.js';
+import { escapeRegExp, lines, positionOf, replaceOnce, runCli, SMALL, useTempDir } from '../cli/helpers.js';
 import { expectOneLine, listAll, STACK_OR_INTERNAL } from './helpers.js';
 
 /**
@@ -11,29 +11,13 @@ import { expectOneLine, listAll, STACK_OR_INTERNAL } from './helpers.js';
  * one located line and no stack trace, and writes nothing (not even the default report).
  */
 
-let dir: string;
-let n = 0;
-
-beforeAll(() => {
-  assertBuilt();
-  dir = makeTempDir('limits');
-});
-afterAll(() => removeDir(dir));
+const tmp = useTempDir('limits');
 
 /** A fresh folder holding `text` as scenario.yaml. */
-function workdir(text: string, file = 'scenario.yaml'): string {
-  const d = join(dir, `w${n++}`);
-  mkdirSync(d);
-  writeFileSync(join(d, file), text);
-  return d;
-}
+const workdir = (text: string): string => tmp.workdir({ 'scenario.yaml': text });
 
 /** SMALL with `from` (which must occur exactly once) replaced by `to`. */
-function edit(from: string, to: string, text = SMALL): string {
-  const i = text.indexOf(from);
-  if (i < 0 || text.indexOf(from, i + 1) >= 0) throw new Error(`fixture edit: ${JSON.stringify(from)} must occur exactly once`);
-  return text.slice(0, i) + to + text.slice(i + from.length);
-}
+const edit = (from: string, to: string): string => replaceOnce(SMALL, from, to);
 
 const range = (k: number) => Array.from({ length: k }, (_, i) => i);
 

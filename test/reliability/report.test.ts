@@ -1,10 +1,10 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Results } from '../../sim/run/results.js';
 import { d3Script } from '../../viz/assets.js';
 import { renderReport } from '../../viz/report.js';
-import { assertBuilt, makeTempDir, REPO, removeDir, runCli, SMALL } from '../cli/helpers.js';
+import { REPO, runCli, SMALL, useTempDir } from '../cli/helpers.js';
 
 /**
  * Issue #8, deliverable 5, what test/viz/report.test.ts and test/viz/browser.test.ts do not
@@ -16,20 +16,16 @@ import { assertBuilt, makeTempDir, REPO, removeDir, runCli, SMALL } from '../cli
 
 const HOSTILE = '</script><!--<script>alert(1)</script>--></SCRIPT >\u2028<img src=x onerror=alert(2)>';
 
-let dir: string;
+const tmp = useTempDir('report');
 let results: Results;
 
 beforeAll(async () => {
-  assertBuilt();
-  dir = makeTempDir('report');
-  mkdirSync(join(dir, 'w'));
   const text = `${SMALL}faults:\n  - {target: db, kind: errors, rate: 20%, at: 2s, for: 2s}\nvariants:\n  retry:\n    description: retries\n    set:\n      traffic.shoppers.retry: {maxAttempts: 2}\n`;
-  writeFileSync(join(dir, 'w', 'small.yaml'), text);
-  const r = await runCli(['run', 'small.yaml', '--json', 'r.json', '--no-report', '--quiet'], join(dir, 'w'));
+  const w = tmp.workdir({ 'small.yaml': text });
+  const r = await runCli(['run', 'small.yaml', '--json', 'r.json', '--no-report', '--quiet'], w);
   expect(r.code, r.stderr).toBe(0);
-  results = JSON.parse(readFileSync(join(dir, 'w', 'r.json'), 'utf8')) as Results;
+  results = JSON.parse(readFileSync(join(w, 'r.json'), 'utf8')) as Results;
 });
-afterAll(() => removeDir(dir));
 
 /** Every string in the value with HOSTILE appended (and, with `keys`, every mapping key). */
 function poison(v: unknown, keys = false): unknown {

@@ -3,6 +3,7 @@ import { loadScenarioText } from '../../sim/scenario/load.js';
 import { ScenarioErrors, type ScenarioError } from '../../sim/scenario/errors.js';
 import { parsePatchPath } from '../../sim/scenario/variants.js';
 import { parseDuration, parseProbability, parseRate } from '../../sim/scenario/units.js';
+import { positionOf } from '../cli/helpers.js';
 
 /** The errors a text produces (none → []). */
 function errorsOf(text: string): ScenarioError[] {
@@ -13,15 +14,6 @@ function errorsOf(text: string): ScenarioError[] {
     if (e instanceof ScenarioErrors) return e.errors;
     throw e;
   }
-}
-
-/** 1-based line and column of `sub` inside the unique `needle` of `text`. */
-function at(text: string, needle: string, sub = needle): { line: number; col: number } {
-  const i = text.indexOf(needle);
-  if (i < 0 || text.indexOf(needle, i + 1) >= 0) throw new Error(`needle ${JSON.stringify(needle)} must occur once`);
-  const offset = i + needle.indexOf(sub);
-  const before = text.slice(0, offset);
-  return { line: before.split('\n').length, col: offset - before.lastIndexOf('\n') };
 }
 
 const BASE = `name: s
@@ -69,6 +61,7 @@ describe('units', () => {
     expect(parseProbability(1.2)).toEqual({ error: expect.stringMatching(/^probability out of range/) });
     expect(parseProbability(-0.1)).toEqual({ error: expect.stringMatching(/^probability out of range/) });
   });
+
 });
 
 describe('variant set paths', () => {
@@ -90,7 +83,7 @@ describe('located errors', () => {
     const text = BASE.replace('timeout: 100ms', 'timeout: 100');
     const [e, ...rest] = errorsOf(text);
     expect(rest).toEqual([]);
-    const p = at(text, 'timeout: 100', '100');
+    const p = positionOf(text, 'timeout: 100', '100');
     expect(e.message).toBe(`s.yaml:${p.line}:${p.col} services.api.endpoints.get.steps[0].timeout: ${e.detail}`);
     expect(e.position).toEqual(p);
   });
@@ -100,7 +93,7 @@ describe('located errors', () => {
     const [e, ...rest] = errorsOf(text);
     expect(rest).toEqual([]);
     expect(e.pathText).toBe('variants.slow-db: services.db.endpoints.read.work.uniform.max');
-    expect(e.position).toEqual(at(text, 'max: 1ms', '1ms'));
+    expect(e.position).toEqual(positionOf(text, 'max: 1ms', '1ms'));
     expect(e.detail).toMatch(/^max below min \(found "1ms", expected at least "5ms"\)$/);
   });
 
@@ -109,7 +102,7 @@ describe('located errors', () => {
     const errors = errorsOf(text);
     // Both the parent and the child carry the bad value, and each says so.
     expect(errors.map((e) => e.pathText).sort()).toEqual(['variants.base-change: services.api.endpoints.get.steps[0].timeout', 'variants.child: services.api.endpoints.get.steps[0].timeout']);
-    const p = at(text, 'timeout: 5\n', '5');
+    const p = positionOf(text, 'timeout: 5\n', '5');
     for (const e of errors) expect(e.position).toEqual(p);
   });
 

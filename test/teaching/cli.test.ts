@@ -1,22 +1,16 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../sim/scenario/load.js';
-import { assertBuilt, lines, makeTempDir, REPO, removeDir, runCli, SMALL } from '../cli/helpers.js';
+import { lines, REPO, runCli, SMALL, useTempDir } from '../cli/helpers.js';
 
 /**
  * The teaching commands end to end — list, explain, init — through the built CLI, spawned in
  * a temp dir as a workshop participant would run them.
  */
 
-let dir: string;
-let n = 0;
-
-function workdir(): string {
-  const d = join(dir, `w${n++}`);
-  mkdirSync(d, { recursive: true });
-  return d;
-}
+const tmp = useTempDir('teaching');
+const workdir = (): string => tmp.workdir();
 
 /** The bundled scenarios present now (others may be adding more while the tests run). */
 function bundled(): string[] {
@@ -36,13 +30,6 @@ function loadBundled(name: string) {
 }
 
 const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
-
-beforeAll(() => {
-  assertBuilt();
-  dir = makeTempDir('teaching');
-});
-
-afterAll(() => removeDir(dir));
 
 describe('faultline list', () => {
   it('shows every bundled scenario with its title, and exits 0', async () => {

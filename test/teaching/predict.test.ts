@@ -17,13 +17,12 @@ import {
 } from '../../sim/run/predict.js';
 import { loadScenarioFile, loadScenarioText } from '../../sim/scenario/load.js';
 import type { Scenario } from '../../sim/scenario/types.js';
+import { REPO } from '../helpers/cli.js';
 import { simulate } from '../helpers/sim.js';
 
 /**
  * The analytic predictions of `faultline explain`, against tiny scenarios worked by hand.
  */
-
-const REPO = join(import.meta.dirname, '..', '..');
 
 function scenario(yaml: string): Scenario {
   return loadScenarioText(yaml, 'test.yaml').base;

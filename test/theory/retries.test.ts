@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { binomialSE, Z } from '../helpers/stats.js';
 import { simulate } from '../helpers/sim.js';
 
+/** P(an operation makes k attempts), k = 1..n: p^(k−1)(1−p) for k < n, and p^(n−1) for n. */
+const attemptProbabilities = (p: number, n: number): number[] => Array.from({ length: n }, (_, i) => (i < n - 1 ? p ** i * (1 - p) : p ** (n - 1)));
+
 describe('retries', () => {
   it('n attempts at independent failure probability p: success 1 − pⁿ, and (1 − pⁿ)/(1 − p) attempts per operation', () => {
     const p = 0.3;
@@ -29,7 +32,7 @@ services:
     const success = 1 - p ** n;
     expect(Math.abs(v.summary.availability! - success)).toBeLessThan(Z * binomialSE(success, ops));
     // Attempts per operation: k with probability p^(k−1)(1−p) for k < n, and n with p^(n−1).
-    const probs = Array.from({ length: n }, (_, i) => (i < n - 1 ? p ** i * (1 - p) : p ** (n - 1)));
+    const probs = attemptProbabilities(p, n);
     const meanAttempts = probs.reduce((s, q, i) => s + q * (i + 1), 0);
     const varAttempts = probs.reduce((s, q, i) => s + q * (i + 1) ** 2, 0) - meanAttempts ** 2;
     expect(meanAttempts).toBeCloseTo((1 - p ** n) / (1 - p), 12);
@@ -68,7 +71,7 @@ services:
     const success = 1 - p ** n;
     expect(Math.abs(v.summary.availability! - success)).toBeLessThan(Z * binomialSE(success, ops));
     const mean = (1 - p ** n) / (1 - p);
-    const probs = Array.from({ length: n }, (_, i) => (i < n - 1 ? p ** i * (1 - p) : p ** (n - 1)));
+    const probs = attemptProbabilities(p, n);
     const variance = probs.reduce((s, q, i) => s + q * (i + 1) ** 2, 0) - mean ** 2;
     expect(Math.abs(v.services.back.received / ops - mean)).toBeLessThan(Z * Math.sqrt(variance / ops));
   });
