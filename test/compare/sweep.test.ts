@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Results } from '../../sim/run/results.js';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { cli, REPO, tempDir } from '../helpers/cli.js';
 
 const validateResults = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(join(REPO, 'schema', 'results.schema.json'), 'utf8')));

@@ -97,13 +97,14 @@ describe('waterfallRows', () => {
 
 describe('layoutTopology', () => {
   const topology: VariantResult['topology'] = {
-    traffic: [{ name: 'users', target: 'gw.get', arrivals: 'poisson' }],
+    traffic: [{ name: 'users', target: 'gw.get', arrivals: 'poisson', ratePerSec: 100, users: null }],
     services: [
       { name: 'gw', kind: 'service', instances: 2, concurrency: 8, endpoints: ['get'] },
       { name: 'db', kind: 'database', instances: 1, concurrency: 4, endpoints: ['read'] },
       { name: 'worker', kind: 'service', instances: 1, concurrency: 4, endpoints: ['run'] },
     ],
     queues: [{ name: 'jobs', consumer: 'worker.run', delivery: 'at-least-once' }],
+    links: [],
     edges: [
       { key: 'users->gw.get', kind: 'client', from: 'users', to: 'gw' },
       { key: 'gw->db.read', kind: 'call', from: 'gw', to: 'db' },
