@@ -16,6 +16,10 @@ import { removeTempFiles } from './files.js';
  * The command line (commander). Each command is a thin action over sim/; every failure ends
  * here as one line on stderr and an exit code — never a stack trace.
  */
+/** SLO gates, on the results of run, sweep (at every point) and merge. */
+const failUnderOption = (): Option =>
+  new Option('--fail-under <metric=value...>', 'SLO gates: exit 3 when one is missed (availability=99.9% p99=300ms doubleProcessing=0; a sweep at every point)');
+
 /** The options of the commands that run scenarios (run, sweep). */
 function addResultOptions(cmd: Command): Command {
   return cmd
@@ -31,7 +35,7 @@ function addResultOptions(cmd: Command): Command {
     .option('--out <dir>', 'folder for reports and JSON', 'faultline-out')
     .option('--open', 'open the report in a browser')
     .option('--quiet', 'print nothing but errors')
-    .addOption(new Option('--fail-under <metric=value...>', 'SLO gates: exit 3 when one is missed (availability=99.9% p99=300ms doubleProcessing=0)'))
+    .addOption(failUnderOption())
     .option('--max-events <n>', 'the event budget of one run');
 }
 
@@ -70,6 +74,7 @@ function program(): Command {
     .option('-o, --output <results.json>', 'the merged results (required)')
     .option('--report <file>', 'also write the HTML report')
     .option('--quiet', 'print nothing but errors')
+    .addOption(failUnderOption())
     .action((files: string[], opts) => {
       process.exitCode = mergeCommand(files, opts);
     });

@@ -23,13 +23,16 @@ export function bundledNames(): string[] {
 }
 
 /**
- * A scenario argument: a file path, or the name of a bundled scenario. Returns the path to
- * read and the name to show (bundled scenarios show a machine-independent path).
+ * A scenario argument: a file path, or a bundled scenario by name (`sync-chain`,
+ * `sync-chain.yaml`) or by the machine-independent path it is shown under
+ * (`scenarios/sync-chain.yaml`), so that the command recorded in results reproduces them from
+ * any folder. A file that exists wins. Returns the path to read and the name to show.
  */
 export function resolveScenario(arg: string): { path: string; shown: string } {
   if (existsSync(arg)) return { path: arg, shown: arg };
-  const bundled = join(bundledDir(), `${arg.replace(/\.yaml$/, '')}.yaml`);
-  if (!arg.includes('/') && existsSync(bundled)) return { path: bundled, shown: relative(packageRoot(), bundled) };
+  const name = /^(?:scenarios\/)?([^/]+?)(?:\.yaml)?$/.exec(arg)?.[1];
+  const bundled = name === undefined ? null : join(bundledDir(), `${name}.yaml`);
+  if (bundled !== null && existsSync(bundled)) return { path: bundled, shown: relative(packageRoot(), bundled) };
   return { path: arg, shown: arg };
 }
 

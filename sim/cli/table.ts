@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import type { Delta, Results, VariantResult } from '../run/results.js';
+import { renderSweep } from './sweepTable.js';
 import { formatCount, formatDeltaCount, formatDeltaMs, formatMs, formatPercent, formatPp, formatTimes, sign } from './format.js';
 
 interface Column {
@@ -97,6 +98,10 @@ export function renderTable(results: Results, color = pc.isColorSupported): stri
   lines.push(c.bold(`${s.title}`) + c.dim(`  (${s.name})`));
   const reps = s.replications === 1 ? '1 replication' : `${s.replications} replications`;
   lines.push(c.dim(`seed ${s.seed} · ${reps} · ${formatMs(s.durationMs)} simulated${s.warmupMs > 0 ? ` (warmup ${formatMs(s.warmupMs)})` : ''} · ${formatCount(vs[0]?.summary.requests ?? 0)} operations per variant`));
+  const sweep = results.sweep;
+  if (sweep) {
+    lines.push(c.dim(sweep.hysteresis ? 'the table: over the whole ramp; the curves, step by step, below' : `the table: at ${sweep.param}=${sweep.values[0]}, the sweep's first value; the curves below`));
+  }
   lines.push('');
 
   const best = COLUMNS.map((col) => {
@@ -151,5 +156,6 @@ export function renderTable(results: Results, color = pc.isColorSupported): stri
     lines.push('');
     lines.push(...notes.map((n) => c.dim(n)));
   }
+  if (sweep) lines.push('', renderSweep(sweep, color));
   return lines.join('\n');
 }

@@ -62,7 +62,9 @@ export function parseProbability(value: unknown): Parsed {
   else if (typeof value === 'string') {
     const m = PERCENT_RE.exec(value);
     if (!m) return { error: `not a probability (found ${show(value)}, expected ${expected})` };
-    p = Number(m[1]) / 100;
+    // The decimal shift is parsed, not divided, so that 99.9% is the double nearest 0.999 (99.9 / 100 is one ulp above it).
+    const [mantissa, exponent = '0'] = m[1].split(/e/i);
+    p = Number(`${mantissa}e${Number(exponent) - 2}`);
   } else return { error: `not a probability (found ${show(value)}, expected ${expected})` };
   if (!Number.isFinite(p) || p < 0 || p > 1) {
     return { error: `probability out of range (found ${show(value)}, expected ${expected})` };

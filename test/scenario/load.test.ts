@@ -62,6 +62,13 @@ describe('units', () => {
     expect(parseProbability(-0.1)).toEqual({ error: expect.stringMatching(/^probability out of range/) });
   });
 
+  it('a percentage is the double nearest its decimal value, so 99.9% equals 0.999 exactly', () => {
+    expect(parseProbability('99.9%')).toBe(0.999);
+    expect(parseProbability('0.1%')).toBe(0.001);
+    expect(parseProbability('1e-3%')).toBe(0.00001);
+    expect(parseProbability('1e2%')).toBe(1);
+    expect(parseProbability('1e999%')).toEqual({ error: expect.stringMatching(/^probability out of range/) });
+  });
 });
 
 describe('variant set paths', () => {

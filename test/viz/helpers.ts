@@ -12,8 +12,9 @@ export const FIXTURES = join(ROOT, 'test/viz/fixtures');
 export const ARTIFACTS = join(ROOT, 'test-artifacts/viz');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export function cli(args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/faultline.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+export function cli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { status: number; stdout: string; stderr: string } {
+  const env = { ...process.env, NO_COLOR: '1', ...opts.env };
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/faultline.js'), ...args], { cwd: opts.cwd ?? ROOT, encoding: 'utf8', env });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

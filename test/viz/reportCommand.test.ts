@@ -92,6 +92,32 @@ describe('faultline report', () => {
     const r = cli(['report', json, '-o', join(dir, 'a-file', 'report.html')]);
     expect(r.status).toBe(2);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^faultline: .*a-file\/report\.html: /);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('--open hands the written report to the desktop opener', async () => {
+    const bin = join(dir, 'bin');
+    const opened = join(dir, 'opened.txt');
+    mkdirSync(bin, { recursive: true });
+    rmSync(opened, { force: true });
+    writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`, { mode: 0o755 });
+    const out = join(dir, 'opened.html');
+    const r = cli(['report', json, '-o', out, '--open'], { env: { PATH: `${bin}:${process.env.PATH ?? ''}` } });
+    expect(r.status).toBe(0);
+    // The opener runs detached: wait for it.
+    for (let i = 0; i < 100 && !existsSync(opened); i++) await new Promise((ok) => setTimeout(ok, 50));
+    expect(readFileSync(opened, 'utf8')).toBe(out);
+  });
+
+  test('--open without a desktop opener says where the report is, and still exits 0', () => {
+    const empty = join(dir, 'no-bin');
+    mkdirSync(empty, { recursive: true });
+    const out = join(dir, 'unopened.html');
+    const r = cli(['report', json, '-o', out, '--open', '--quiet'], { env: { PATH: empty } });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe(`faultline: could not open a browser; the report is at ${out}\n`);
+    expect(existsSync(out)).toBe(true);
   });
 
   test('a missing argument is a usage error', () => {
@@ -102,6 +128,23 @@ describe('faultline report', () => {
 });
 
 describe('faultline run and the report', () => {
+  test('the command a report shows for a bundled scenario reproduces its results from any folder', () => {
+    const here = join(dir, 'elsewhere-1');
+    const there = join(dir, 'elsewhere-2');
+    mkdirSync(here, { recursive: true });
+    mkdirSync(there, { recursive: true });
+    const first = cli(['run', 'sync-chain', '--duration', '1m', '--replications', '1', '--json', 'a.json', '--no-report', '--quiet'], { cwd: here });
+    expect(first.status).toBe(0);
+    const a = readFileSync(join(here, 'a.json'), 'utf8');
+    const command: string = JSON.parse(a).run.command;
+    expect(command).toBe('faultline run scenarios/sync-chain.yaml --duration 1m --replications 1');
+    const again = cli([...command.split(' ').slice(1), '--json', 'b.json', '--no-report', '--quiet'], { cwd: there });
+    expect(again.stderr).toBe('');
+    expect(again.status).toBe(0);
+    expect(readFileSync(join(there, 'b.json'), 'utf8')).toBe(a);
+  });
+
+
   test('--no-report writes no report; --report <file> writes it there', () => {
     const out = join(dir, 'out');
     const r1 = cli(['run', join(FIXTURES, 'hostile-strings.yaml'), '--no-report', '--out', out, '--quiet']);

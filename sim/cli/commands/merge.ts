@@ -2,17 +2,19 @@ import { buildResults } from '../../run/buildResults.js';
 import type { RawRun } from '../../run/rawRun.js';
 import { toolVersion } from '../../version.js';
 import { renderReport } from '../../../viz/report.js';
-import { EXIT, InputError, UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { checkWritable, protectInput, readOwnFile, writeFileAtomic } from '../files.js';
 import { interruptSignal } from '../interrupt.js';
-import { prepareJob } from '../job.js';
-import { checkResultsMemory } from './run.js';
+import { prepareJob, resultFlags } from '../job.js';
+import { checkResultsMemory, reportGates } from './run.js';
+import { checkSweepGates, parseGates } from '../gates.js';
 import type { Partial } from '../partial.js';
 
 export interface MergeOptions {
   output?: string;
   report?: string;
   quiet?: boolean;
+  failUnder?: string[];
 }
 
 function readPartial(file: string): Partial {
@@ -35,6 +37,7 @@ function readPartial(file: string): Partial {
  */
 export function mergeCommand(files: string[], o: MergeOptions): number {
   if (!o.output) throw new UsageError('missing -o <results.json>');
+  const gates = o.failUnder === undefined ? [] : parseGates(o.failUnder);
   for (const f of files) protectInput(f);
   checkWritable(o.output);
   if (o.report) checkWritable(o.report);
@@ -42,6 +45,7 @@ export function mergeCommand(files: string[], o: MergeOptions): number {
   // before the other files are read.
   const first = readPartial(files[0]);
   const { plan, command, maxEvents } = prepareJob(first.job);
+  if (first.job.verb === 'sweep') checkSweepGates(gates);
   checkResultsMemory(plan, plan.tasks.length);
   const partials = [first, ...files.slice(1).map(readPartial)];
   const job = JSON.stringify(first.job);
@@ -78,5 +82,5 @@ export function mergeCommand(files: string[], o: MergeOptions): number {
     interrupt.dispose();
   }
   if (!o.quiet) process.stderr.write(`merged ${partials.length} shards (${raws.length} runs) → ${o.output}\n`);
-  return EXIT.ok;
+  return reportGates(results, gates, resultFlags(first.job.flags).variants);
 }

@@ -9,7 +9,7 @@ import { LIMITS } from '../../scenario/limits.js';
 import { renderReport } from '../../../viz/report.js';
 import { EXIT, RunFailed, UsageError } from '../errors.js';
 import { checkWritable, writeFileAtomic } from '../files.js';
-import { checkGates, parseGates } from '../gates.js';
+import { checkGates, checkSweepGates, parseGates, type Gate } from '../gates.js';
 import { parseDurationFlag, parseIntFlag, parseList, parseShard } from '../parse.js';
 import { Progress } from '../progress.js';
 import { DEFAULT_SCENARIO, readScenarioArg, type Overrides } from '../scenarios.js';
@@ -161,6 +161,8 @@ export async function runJobs(specs: JobSpec[], o: RunOptions): Promise<number> 
   const several = specs.length > 1;
   if (typeof o.json === 'string' && several) throw new UsageError('--json <file>: one file takes one scenario (with several, use --out <dir>)');
   if (typeof o.report === 'string' && several) throw new UsageError('--report <file>: one file takes one scenario (with several, use --out <dir>)');
+  if (flags.shard && flags.gates.length > 0) throw new UsageError('--fail-under: a shard holds only part of the runs; give the gates to faultline merge');
+  if (specs.some((s) => s.verb === 'sweep')) checkSweepGates(flags.gates);
   // Load and check everything first: a bad second file must not leave the first half done.
   const jobs = specs.map((spec) => ({ spec, ...prepareJob(spec) }));
   for (const j of jobs) checkResultsMemory(j.plan, flags.shard ? shardTasks(j.plan, flags.shard.k, flags.shard.n).length : j.plan.tasks.length);
@@ -188,7 +190,7 @@ export async function runJobs(specs: JobSpec[], o: RunOptions): Promise<number> 
       const results = buildResults(plan, raws, job.command, job.maxEvents);
       exit = Math.max(exit, writeOutputs(results, o, outDir, several));
       written.push(...outputFiles(plan.scenarios[0].name, o, outDir, several, null));
-      exit = Math.max(exit, reportGates(results, flags.gates, flags.variants));
+      exit = Math.max(exit, reportGates(results, flags.gates, flags.variants, several));
     }
   } finally {
     interrupt.dispose();
@@ -196,10 +198,11 @@ export async function runJobs(specs: JobSpec[], o: RunOptions): Promise<number> 
   return exit;
 }
 
-/** Prints each missed SLO gate; exit 3 if any. */
-export function reportGates(results: Results, gates: ReturnType<typeof parseGates>, variants: string[] | null): number {
+/** Prints each missed SLO gate (naming the scenario when a command ran several); exit 3 if any. */
+export function reportGates(results: Results, gates: Gate[], variants: string[] | null, several = false): number {
   const misses = checkGates(results, gates, variants);
-  for (const m of misses) process.stderr.write(`faultline: SLO gate missed: ${m}\n`);
+  const where = several ? `${results.scenario.file}: ` : '';
+  for (const m of misses) process.stderr.write(`faultline: SLO gate missed: ${where}${m}\n`);
   return misses.length > 0 ? EXIT.gateMissed : EXIT.ok;
 }
 
