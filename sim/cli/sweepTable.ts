@@ -2,6 +2,7 @@ import pc from 'picocolors';
 import type { Results } from '../run/results.js';
 import { HYSTERESIS_GAP } from '../run/sweep.js';
 import { formatCount, formatMs, formatPercent, formatTimes } from './format.js';
+import { pad, width } from './text.js';
 
 type Sweep = NonNullable<Results['sweep']>;
 type Curve = Sweep['curves'][number];
@@ -13,7 +14,6 @@ const METRICS: Array<{ title: string; show(c: Curve, i: number): string }> = [
   { title: 'amplification', show: (c, i) => formatTimes(c.amplification[i]) },
 ];
 
-const width = (s: string) => [...s].length;
 
 /**
  * A sweep's curves in the terminal: a row per metric and variant, a column per swept value
@@ -28,7 +28,6 @@ export function renderSweep(sweep: Sweep, color = pc.isColorSupported): string {
   }
   const header = [`${sweep.param} =`, '', ...heads];
   const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]))));
-  const pad = (s: string, w: number, right: boolean) => (right ? ' '.repeat(w - width(s)) + s : s + ' '.repeat(w - width(s)));
   const line = (cells: string[]) => cells.map((cell, i) => pad(cell, widths[i], i >= 2)).join('  ');
   const lines = [c.bold(line(header))];
   rows.forEach((r) => lines.push(line(r)));

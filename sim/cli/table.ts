@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import type { Delta, Results, VariantResult } from '../run/results.js';
 import { renderSweep } from './sweepTable.js';
+import { pad, width } from './text.js';
 import { formatCount, formatDeltaCount, formatDeltaMs, formatMs, formatPercent, formatPp, formatTimes, sign } from './format.js';
 
 interface Column {
@@ -83,8 +84,6 @@ const COLUMNS: Column[] = [
   },
 ];
 
-const width = (s: string) => [...s].length;
-const pad = (s: string, w: number, right = false) => (right ? ' '.repeat(Math.max(0, w - width(s))) + s : s + ' '.repeat(Math.max(0, w - width(s))));
 
 /**
  * The terminal table of DESIGN §5: a row per variant, the best value per column marked ★,

@@ -18,6 +18,7 @@ import { formatDurationMs } from '../../scenario/units.js';
 import { EXIT, InputError } from '../errors.js';
 import { parseList } from '../parse.js';
 import { bundledNames, checkVariants, readScenarioArg, resolveScenario } from '../scenarios.js';
+import { columns, pad, width } from '../text.js';
 
 /**
  * `faultline explain <scenario>`: the scenario as text for a workshop's "predict, then run" —
@@ -244,7 +245,7 @@ function renderLoad(s: Scenario, p: Predictions, notes: { hold: boolean; queue: 
     row.push(statusText(v, s));
     rows.push(row);
   }
-  out.push(...table(rows, [false, true, true, true, true, true, true, true, true, false]).map((l) => `    ${l}`));
+  out.push(...columns(rows, [false, true, true, true, true, true, true, true, true, false]).map((l) => `    ${l}`));
   if (L.queues.length > 0) {
     const qrows: string[][] = [['queue', 'λ', 'consumers', 'E[delivery]≈', 'ρ', '']];
     for (const q of L.queues) {
@@ -258,7 +259,7 @@ function renderLoad(s: Scenario, p: Predictions, notes: { hold: boolean; queue: 
         queueStatus(q.status, q.peakStatus),
       ]);
     }
-    out.push(...table(qrows, [false, true, true, true, true, false]).map((l) => `    ${l}`));
+    out.push(...columns(qrows, [false, true, true, true, true, false]).map((l) => `    ${l}`));
     if (notes.queue) out.push(...wrap(QUEUE_NOTE, WIDTH, '      ', '    '));
   }
   if (notes.hold) out.push(...wrap(HOLD_NOTE, WIDTH, '      ', '    '));
@@ -645,28 +646,6 @@ function perSec(x: number): string {
 function labelled(label: string, text: string): string[] {
   const lines = wrap(text, WIDTH, `  ${' '.repeat(10)}`, `  ${pad(label, 10)}`);
   return lines;
-}
-
-/** Display width: code points (the arrows and dashes used here are one column each). */
-function width(s: string): number {
-  return [...s].length;
-}
-
-function pad(s: string, w: number, right = false): string {
-  const fill = ' '.repeat(Math.max(0, w - width(s)));
-  return right ? fill + s : s + fill;
-}
-
-/** Columns padded to their widest cell; `right[i]` right-aligns column i. Trailing spaces trimmed. */
-function table(rows: string[][], right: boolean[]): string[] {
-  const n = Math.max(...rows.map((r) => r.length));
-  const w = Array.from({ length: n }, (_, i) => Math.max(...rows.map((r) => width(r[i] ?? ''))));
-  return rows.map((r) =>
-    r
-      .map((c, i) => pad(c, w[i], right[i] === true && i > 0))
-      .join('  ')
-      .replace(/\s+$/, ''),
-  );
 }
 
 /** Words wrapped at `max` columns; the first line starts with `first`, the others with `indent`. */

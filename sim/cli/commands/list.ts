@@ -5,6 +5,7 @@ import { loadScenarioText, readScenarioText } from '../../scenario/load.js';
 import { toolVersion } from '../../version.js';
 import { EXIT } from '../errors.js';
 import { bundledDir } from '../scenarios.js';
+import { truncate, width } from '../text.js';
 
 /**
  * `faultline list`: the bundled scenarios (whatever scenarios/*.yaml holds at run time), with
@@ -111,11 +112,4 @@ function oneLine(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
 }
 
-function width(s: string): number {
-  return [...s].length;
-}
 
-function truncate(line: string, columns: number): string {
-  const chars = [...line];
-  return chars.length <= columns ? line : `${chars.slice(0, columns - 1).join('')}…`;
-}
