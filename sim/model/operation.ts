@@ -20,7 +20,6 @@ export class Operation {
   /** user + 1 (low 21 bits) and span + 1 (the bits above). */
   private userSpan = 0;
   private extra: OperationExtra | null = null;
-  completedMs = -1;
 
   constructor(
     readonly id: number,

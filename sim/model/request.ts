@@ -15,7 +15,7 @@ export class Request implements StepCursor {
   /**
    * Booleans and small numbers share one integer: a hop allocates a request, and the chain
    * benchmark makes four per operation — fewer fields mean less for the garbage collector.
-   * Bits 0–4 flags, bits 5–7 the server state, bits 8–10 the outcome.
+   * Bits 0–4 flags, bits 8–10 the outcome.
    */
   private bits = 0;
   /** Step cursor: the step index (low 16 bits) and its repetition (high bits). */
@@ -65,25 +65,12 @@ export class Request implements StepCursor {
   set killed(v: boolean) {
     this.setFlag(4, v);
   }
-  get degraded(): boolean {
-    return this.flag(8);
-  }
-  set degraded(v: boolean) {
-    this.setFlag(8, v);
-  }
   /** A poison message's delivery: it always fails. */
   get poison(): boolean {
     return this.flag(16);
   }
   set poison(v: boolean) {
     this.setFlag(16, v);
-  }
-  /** 0 new, 1 queued, 2 working, 3 running steps, 4 finished. */
-  get state(): number {
-    return (this.bits >> 5) & 7;
-  }
-  set state(v: number) {
-    this.bits = (this.bits & ~(7 << 5)) | (v << 5);
   }
   get outcome(): Outcome {
     return ((this.bits >> 8) & 7) as Outcome;

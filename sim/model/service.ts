@@ -3,7 +3,7 @@ import type { RandomStream } from '../engine/random.js';
 import type { ServiceStats } from '../metrics/stats.js';
 import type { Endpoint, Service } from '../scenario/types.js';
 import { Deque } from './deque.js';
-import { DEGRADED, ERROR, isSuccess, OK, REJECTED, type Outcome } from './outcome.js';
+import { ERROR, isSuccess, OK, REJECTED, type Outcome } from './outcome.js';
 import type { Request } from './request.js';
 import { nextStep, type StepRt } from './steps.js';
 import type { World } from './world.js';
@@ -148,7 +148,6 @@ export function receive(inst: InstanceRt, req: Request): void {
     inst.outstanding++;
     start(inst, req);
   } else if (inst.queue.length < inst.svc.def.queueLimit) {
-    req.state = 1;
     if (req.op.measured) stats.waited++;
     inst.queue.push(req);
     inst.outstanding++;
@@ -156,7 +155,6 @@ export function receive(inst: InstanceRt, req: Request): void {
     stats.queueDepth.observe(now, stats.queued);
   } else {
     if (req.op.measured) stats.rejected++;
-    req.state = 4;
     if (req.op.trace !== null) req.op.trace.close(req.serverSpan, now, 'rejected');
     respond(req, REJECTED);
   }
@@ -172,14 +170,12 @@ function start(inst: InstanceRt, req: Request): void {
   if ((def.maxQueueTimeMs !== null && waited > def.maxQueueTimeMs) || (def.deadlinePropagation && now >= req.deadlineMs)) {
     if (req.op.measured) svc.stats.shed++;
     inst.outstanding--;
-    req.state = 4;
     if (req.op.trace !== null) req.op.trace.close(req.serverSpan, now, 'shed');
     respond(req, REJECTED);
     return;
   }
   inst.busy++;
   svc.stats.busy.add(now, 1);
-  req.state = 2;
   // Link into the running list.
   req.nextRunning = inst.runningHead;
   if (inst.runningHead) inst.runningHead.prevRunning = req;
@@ -218,15 +214,13 @@ function workDone(req: Request): void {
     finish(req, OK);
     return;
   }
-  req.state = 3;
   nextStep(req);
 }
 
 /** The request's steps are done (called by its step cursor). */
 export function stepsDone(req: Request, outcome: Outcome): void {
   if (req.killed) return;
-  if (outcome === DEGRADED) req.degraded = true;
-  finish(req, isSuccess(outcome) ? (req.degraded ? DEGRADED : OK) : outcome);
+  finish(req, outcome);
 }
 
 function finish(req: Request, outcome: Outcome): void {
@@ -246,7 +240,6 @@ function finish(req: Request, outcome: Outcome): void {
 
 /** Frees the request's worker. */
 function release(inst: InstanceRt, req: Request, now: number): void {
-  req.state = 4;
   inst.busy--;
   inst.outstanding--;
   inst.svc.stats.busy.add(now, -1);
@@ -296,7 +289,6 @@ export function instanceDown(inst: InstanceRt, now: number): void {
   for (const req of inst.queue.drain()) {
     stats.queued--;
     inst.outstanding--;
-    req.state = 4;
     req.killed = true;
     if (req.op.trace !== null) req.op.trace.close(req.serverSpan, now, 'lost');
     respond(req, ERROR);

@@ -187,7 +187,6 @@ export class World {
   operationDone(op: Operation, outcome: Outcome): void {
     const now = this.sim.nowMs;
     op.done = true;
-    op.completedMs = now;
     op.outcome = outcome;
     op.trace?.close(op.span, now, outcome);
     const ops = this.ops;

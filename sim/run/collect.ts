@@ -133,7 +133,8 @@ export function collectRawRun(world: World, variant: string, replication: number
  */
 function pickTraces(traced: Operation[]): RawTrace[] {
   const ops = traced.filter((op) => op.trace !== null);
-  const latency = (op: Operation) => (op.done && isSuccess(op.outcome as Outcome) ? op.completedMs - op.arrivalMs : null);
+  // A traced operation's root span ends when the client has its answer.
+  const latency = (op: Operation) => (op.done && isSuccess(op.outcome as Outcome) ? op.trace!.spans[op.span].endMs - op.arrivalMs : null);
   const slowestFirst = ops.filter((op) => latency(op) !== null).sort((a, b) => latency(b)! - latency(a)! || a.id - b.id);
   const categories: Array<[string, Operation[]]> = [
     ['double-processed', ops.filter((op) => op.doubleProcessed)],
