@@ -91,9 +91,6 @@ export class Invocation {
   /** The caller's span and the retry wait's span, each plus one (16 bits each; 0 = none). */
   private spans: number;
   private prevDelayMs = 0;
-  /** What the parent attached (a queue's message) and its delivery epoch. */
-  tag: unknown = null;
-  tagEpoch = 0;
 
   constructor(
     readonly site: CallSite,

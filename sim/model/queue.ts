@@ -23,7 +23,6 @@ class Message {
   /** When the current delivery's visibility timeout runs out. */
   visibleAtMs = 0;
   prevDelayMs = 0;
-  span = -1;
 
   constructor(
     readonly queue: QueueRt,
@@ -31,6 +30,25 @@ class Message {
     readonly publishedMs: number,
     readonly poison: boolean,
   ) {}
+}
+
+/**
+ * One delivery of a message to a consumer loop: the parent of its invocation. Deliveries of
+ * one message can overlap (a visibility timeout redelivers while the first is still being
+ * processed), so each keeps its own epoch and trace span.
+ */
+class Delivery implements InvocationParent {
+  readonly abandoned = false;
+
+  constructor(
+    readonly msg: Message,
+    readonly epoch: number,
+    readonly span: number,
+  ) {}
+
+  invocationDone(_inv: Invocation, outcome: Outcome): void {
+    this.msg.queue.deliveryDone(this, outcome);
+  }
 }
 
 /**
@@ -44,7 +62,7 @@ class Message {
  * after `maxDeliveries` deliveries it goes to the dead-letter queue.
  * at-most-once: a message is removed as it is delivered; a failed delivery loses it.
  */
-export class QueueRt implements InvocationParent {
+export class QueueRt {
   readonly name: string;
   private readonly ready = new Deque<Message>();
   private idleLoops: number;
@@ -52,7 +70,6 @@ export class QueueRt implements InvocationParent {
   consumerSite!: CallSite;
   private dispatching = false;
   private dispatchAgain = false;
-  readonly abandoned = false;
 
   constructor(
     readonly world: World,
@@ -138,33 +155,30 @@ export class QueueRt implements InvocationParent {
     }
     const trace = msg.op.trace;
     const span = trace !== null ? trace.open('delivery', `${this.name} delivery ${msg.deliveries}`, msg.op.span, now) : -1;
-    const inv = new Invocation(this.consumerSite, this, msg.op, this.consumerSite.states[0], Infinity, span);
-    inv.tag = msg;
-    inv.tagEpoch = msg.epoch;
+    const inv = new Invocation(this.consumerSite, new Delivery(msg, msg.epoch, span), msg.op, this.consumerSite.states[0], Infinity, span);
     inv.poison = msg.poison;
-    msg.span = span;
     inv.start();
   }
 
-  invocationDone(inv: Invocation, outcome: Outcome): void {
-    const msg = inv.tag as Message;
+  deliveryDone(d: Delivery, outcome: Outcome): void {
     const now = this.world.sim.nowMs;
     this.idleLoops++;
-    if (isSuccess(outcome)) this.succeeded(msg, now);
-    else this.failed(msg, inv.tagEpoch, outcome, now);
+    if (isSuccess(outcome)) this.succeeded(d, now);
+    else this.failed(d, outcome, now);
     this.dispatch();
   }
 
   /** The consumer processed it: ack, unless the ack is lost (then it is delivered again). */
-  private succeeded(msg: Message, now: number): void {
+  private succeeded(d: Delivery, now: number): void {
+    const msg = d.msg;
     this.completed(msg, now);
     if (this.def.delivery === 'at-most-once') {
-      msg.op.trace?.close(msg.span, now, OK);
+      msg.op.trace?.close(d.span, now, OK);
       return;
     }
     // Lost with probability ackLoss, or while the broker is down.
     const lost = this.downCount > 0 || (this.def.ackLoss > 0 && this.ackStream.next() < this.def.ackLoss);
-    msg.op.trace?.close(msg.span, now, lost ? 'ack lost' : OK);
+    msg.op.trace?.close(d.span, now, lost ? 'ack lost' : OK);
     if (!lost && msg.state !== GONE) {
       msg.state = GONE;
       this.stats.depthNow--;
@@ -173,14 +187,15 @@ export class QueueRt implements InvocationParent {
   }
 
   /** The delivery failed: at-most-once loses it; at-least-once offers it again or dead-letters it. */
-  private failed(msg: Message, epoch: number, outcome: Outcome, now: number): void {
-    msg.op.trace?.close(msg.span, now, outcome);
+  private failed(d: Delivery, outcome: Outcome, now: number): void {
+    const msg = d.msg;
+    msg.op.trace?.close(d.span, now, outcome);
     if (this.def.delivery === 'at-most-once') {
       if (msg.op.measured) this.stats.lost++;
       return;
     }
     // A failure from an earlier delivery of a message that has since been redelivered is stale.
-    if (msg.state !== IN_FLIGHT || epoch !== msg.epoch) return;
+    if (msg.state !== IN_FLIGHT || d.epoch !== msg.epoch) return;
     if (msg.deliveries >= this.def.maxDeliveries) {
       this.deadLetter(msg, now);
       return;

@@ -91,3 +91,23 @@ describe('at-least-once delivery', () => {
     expect(Math.abs(measured - perMessage), `${measured} vs ${perMessage} ± ${se}`).toBeLessThan(Z * se);
   });
 });
+
+describe('the waterfall of overlapping deliveries', () => {
+  it('gives each delivery its own span: a visibility timeout of 100ms over 300ms of work shows three deliveries, each 300ms long and ok', () => {
+    const run = simulate(pipeline({ rate: '1/s, arrivals: constant', duration: '5s', work: '300ms', queue: 'visibilityTimeout: 100ms\n    maxDeliveries: 3' }));
+    const traces = run.raws.get('baseline')![0].traces;
+    expect(traces.length).toBeGreaterThan(0);
+    for (const t of traces) {
+      const deliveries = t.spans.filter((s) => s.kind === 'delivery');
+      expect(deliveries.map((s) => s.name)).toEqual(['jobs delivery 1', 'jobs delivery 2', 'jobs delivery 3']);
+      const first = deliveries[0].startMs;
+      // Redelivered every visibility timeout while the earlier ones still run; each one runs
+      // its 300ms to the end (the first ack does not stop the others).
+      deliveries.forEach((s, i) => {
+        expect(s.startMs).toBeCloseTo(first + 100 * i, 9);
+        expect(s.endMs).toBeCloseTo(s.startMs + 300, 9);
+        expect(s.outcome).toBe('ok');
+      });
+    }
+  });
+});
