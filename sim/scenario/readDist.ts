@@ -34,7 +34,7 @@ export function readDist(r: Reader, value: unknown, path: Path, inMix = false): 
     for (const k of Object.keys(body)) {
       if (!allowed.includes(k)) r.error([...at, k], `unknown field ${JSON.stringify(k)} (expected one of: ${allowed.join(', ')})`);
     }
-    for (const k of required) if (!given(body[k])) r.error([...at, k], 'missing required field');
+    for (const k of required) if (!given(body[k])) r.error([...at, k], 'missing required field (expected a duration such as 5ms)');
     return body;
   };
   switch (kind) {

@@ -74,16 +74,20 @@ export function readFault(r: Reader, raw: Record<string, any>, path: Path, names
     r.error([...path, 'at'], `impossible window: the fault starts after the run ends (found ${show(raw.at)}, expected before ${formatDurationMs(durationMs)})`);
   }
   let forMs: number;
+  // A crash says how long with restartAfter (or for); every other fault with for.
+  const lengthKey = kind === 'crash' && (given(raw.restartAfter) || !given(raw.for)) ? 'restartAfter' : 'for';
+  const issuesBefore = r.issues.length;
   if (kind === 'crash') {
     if (!given(raw.restartAfter) && !given(raw.for)) {
       r.error([...path, 'restartAfter'], 'missing required field (expected how long the instance stays down, e.g. 45s)');
     }
-    forMs = r.duration(raw.restartAfter ?? raw.for, [...path, given(raw.restartAfter) ? 'restartAfter' : 'for'], 0);
+    forMs = r.duration(raw[lengthKey], [...path, lengthKey], 0);
   } else {
     forMs = r.requiredDuration(raw.for, [...path, 'for']);
   }
-  if (forMs <= 0 && (given(raw.for) || given(raw.restartAfter))) {
-    r.error([...path, kind === 'crash' ? 'restartAfter' : 'for'], `impossible window: a fault must last (found ${show(raw.for ?? raw.restartAfter)}, expected a duration > 0)`);
+  // Only a well-formed length can make an impossible window: a bad one is already reported.
+  if (forMs <= 0 && given(raw[lengthKey]) && r.issues.length === issuesBefore) {
+    r.error([...path, lengthKey], `impossible window: a fault must last (found ${show(raw[lengthKey])}, expected a duration > 0)`);
   }
   const fault: Fault = {
     label: `${raw.target} ${kind} @${formatDurationMs(atMs)}`,

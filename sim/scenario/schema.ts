@@ -112,13 +112,12 @@ const queue = strict(
   false,
 );
 
+const FAULT_KINDS = ['outage', 'crash', 'errors', 'latency', 'capacity', 'partition', 'loss', 'surge'];
+
 const fault = strict(
   {
     target: { type: 'string' },
-    kind: {
-      type: 'enum',
-      values: ['outage', 'crash', 'errors', 'latency', 'capacity', 'partition', 'loss', 'surge'],
-    },
+    kind: { type: 'enum', values: FAULT_KINDS },
     at: { type: 'any' },
     for: any,
     restartAfter: any,
@@ -264,12 +263,46 @@ function valueAt(root: unknown, path: Path): unknown {
   return node;
 }
 
+/** What a required field holds, for the "missing required field" line. */
+function requiredHint(path: Path, err: any): string {
+  const key = path[path.length - 1];
+  const section = path[0];
+  if (Array.isArray(err.expected)) return `one of: ${err.expected.join(', ')}`;
+  switch (key) {
+    case 'target':
+      return section === 'faults' ? 'a service, svc#i, a->b, a traffic source or a queue' : 'service.endpoint, e.g. api.checkout';
+    case 'consumer':
+      return 'the consuming service.endpoint, e.g. worker.handle';
+    case 'kind':
+      return `one of: ${FAULT_KINDS.join(', ')}`;
+    case 'at':
+      return section === 'faults' ? 'when the fault starts, e.g. 2m' : 'a time such as 5m';
+    case 'rate':
+      return 'a rate such as 200/s';
+    case 'name':
+      return 'a name such as checkout';
+    case 'duration':
+      return 'a duration such as 10m';
+    case 'maxConcurrent':
+      return 'an integer ≥ 1';
+    case 'traffic':
+      return 'at least one traffic source: name: {target: service.endpoint, rate: 100/s}';
+    case 'services':
+      return 'at least one service: name: {endpoints: {...}}';
+    case 'endpoints':
+      return 'at least one endpoint: name: {work: 5ms}';
+    default:
+      return 'a value';
+  }
+}
+
 function translate(err: any, path: Path, root: unknown, rel: Path): Issue {
   const found = valueAt(root, rel);
   switch (err.type) {
     case 'required':
       // Written but empty (`traffic:` with nothing under it) is not the same as left out.
-      return { path, message: found === null ? 'empty value (found null, expected a value for this required field)' : 'missing required field' };
+      if (found === null) return { path, message: 'empty value (found null, expected a value for this required field)' };
+      return { path, message: `missing required field (expected ${requiredHint(path, err)})` };
     case 'objectStrict': {
       const allowed = String(err.expected ?? '').split(/,\s*/).filter(Boolean);
       // The unknown keys from the object itself: err.actual joins them with ', ', which a key may contain.

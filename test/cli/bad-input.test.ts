@@ -179,6 +179,21 @@ const cases: Case[] = [
     errors: [{ at: { needle: '20s' }, path: 'faults[0].at', message: /^impossible window: the fault starts after the run ends \(found "20s", expected before 10s\)$/ }],
   },
   {
+    name: 'a crash that lasts a negative time (one line, at the key written)',
+    text: `${BASE}faults:\n  - {target: db, kind: crash, at: 1s, for: -1s}\n`,
+    errors: [{ at: { needle: '-1s' }, path: 'faults[0].for', message: /^negative duration \(found "-1s", expected a duration ≥ 0\)$/ }],
+  },
+  {
+    name: 'a crash that lasts no time',
+    text: `${BASE}faults:\n  - {target: db, kind: crash, at: 1s, for: 0s}\n`,
+    errors: [{ at: { needle: '0s}' , sub: '0s' }, path: 'faults[0].for', message: /^impossible window: a fault must last \(found "0s", expected a duration > 0\)$/ }],
+  },
+  {
+    name: 'a traffic source without a target',
+    text: edit(BASE, ['{target: api.get, rate: 10/s}', '{rate: 10/s}']),
+    errors: [{ at: { needle: '{rate: 10/s}' }, path: 'traffic.shoppers.target', message: /^missing required field \(expected service\.endpoint, e\.g\. api\.checkout\)$/ }],
+  },
+  {
     name: 'a fault kind that cannot apply to its target',
     text: `${BASE}faults:\n  - {target: api->db, kind: outage, at: 1s, for: 1s}\n`,
     errors: [{ at: { needle: 'api->db' }, path: 'faults[0].target', message: /^an outage fault cannot target a link \(found "api->db", expected .*\)$/ }],

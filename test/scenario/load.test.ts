@@ -130,8 +130,8 @@ describe('located errors', () => {
 
 describe('null is "left out": a required value written as null is an error, not a silent zero', () => {
   const cases: Array<[string, string, string, RegExp]> = [
-    ['a uniform with min: null', 'read: {work: 2ms}', 'read: {work: {uniform: {min: null, max: 5ms}}}', /^services\.db\.endpoints\.read\.work\.uniform\.min: missing required field$/],
-    ['an exponential with mean: null', 'read: {work: 2ms}', 'read: {work: {exponential: {mean: null}}}', /^services\.db\.endpoints\.read\.work\.exponential\.mean: missing required field$/],
+    ['a uniform with min: null', 'read: {work: 2ms}', 'read: {work: {uniform: {min: null, max: 5ms}}}', /^services\.db\.endpoints\.read\.work\.uniform\.min: missing required field \(expected a duration such as 5ms\)$/],
+    ['an exponential with mean: null', 'read: {work: 2ms}', 'read: {work: {exponential: {mean: null}}}', /^services\.db\.endpoints\.read\.work\.exponential\.mean: missing required field \(expected a duration such as 5ms\)$/],
     ['a lognormal with p99: null and no sigma', 'read: {work: 2ms}', 'read: {work: {lognormal: {median: 2ms, p99: null}}}', /^services\.db\.endpoints\.read\.work\.lognormal: give exactly one of p99 or sigma \(found neither\)$/],
     ['a closed loop with users: null', 'users: {target: api.get, rate: 5/s}', 'users: {target: api.get, arrivals: closed, users: null}', /^traffic\.users\.users: missing required field/],
     ['a constant backoff with base: null', 'timeout: 100ms', 'timeout: 100ms\n            retry: {backoff: constant, base: null}', /^services\.api\.endpoints\.get\.steps\[0\]\.retry\.base: missing base/],
