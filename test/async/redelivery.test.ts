@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Z } from '../helpers/stats.js';
-import { simulate } from '../helpers/sim.js';
+import { baseline, simulate } from '../helpers/sim.js';
 
 /** A producer that publishes each operation once, and a consumer with a side effect. */
 function pipeline(opts: { rate: string; duration: string; work: string; queue: string; consumerExtra?: string }): string {
@@ -109,5 +109,22 @@ describe('the waterfall of overlapping deliveries', () => {
         expect(s.outcome).toBe('ok');
       });
     }
+  });
+});
+
+describe('a visibility timeout on the last allowed delivery', () => {
+  it('dead-letters a message the consumer is still processing; the consumer then completes it, so it counts in both', () => {
+    // maxDeliveries 1: the only delivery's timeout (100ms) runs out mid-work (300ms), so the
+    // broker dead-letters every message; each delivery still runs to the end and applies its effect.
+    const run = simulate(pipeline({ rate: '10/s, arrivals: constant', duration: '10s', work: '300ms', queue: 'visibilityTimeout: 100ms\n    maxDeliveries: 1' }));
+    const q = baseline(run).queues.jobs;
+    // Constant arrivals come every 100ms from t = 100ms (docs/scenarios.md): 99 before 10s.
+    const n = 99;
+    expect(q.published).toBe(n);
+    expect(q.delivered).toBe(n);
+    expect(q.redelivered).toBe(0);
+    expect(q.deadLettered).toBe(n);
+    expect(q.opsCompleted).toBe(n);
+    expect(baseline(run).effects.charge.executions).toBe(n);
   });
 });
