@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { simulateBundled } from '../helpers/sim.js';
 
 // The timeline-level behaviour is tested in test/async/sync-vs-async.test.ts; this is the
-// headline lesson, on the lesson's own seed (not the scenario's 7).
-const run = simulateBundled('checkout-async', { seed: 701 });
+// headline lesson.
+const run = simulateBundled('checkout-async');
 const sync = run.results.get('baseline')!;
 const async = run.results.get('async-fulfilment')!;
 
