@@ -63,27 +63,33 @@ export class SourceRt implements InvocationParent {
   }
 
   /**
-   * The next open-loop arrival after `fromMs`. A gap that crosses a rate change is redrawn
-   * from the change at the new rate: exact for poisson arrivals, which are memoryless.
+   * The next open-loop arrival after `fromMs`. Arrivals follow the integrated rate Λ(t): the
+   * next one comes when Λ has grown by `need` since the last (1 for constant arrivals, an
+   * Exp(1) draw for poisson). A rate change mid-gap keeps the part already covered, so
+   * constant arrivals stay evenly spaced across a change, a change that restates the rate
+   * changes nothing, and poisson arrivals take one draw each whatever the schedule.
    */
   private scheduleNextArrival(fromMs: number): void {
-    const sim = this.world.sim;
     const end = this.world.scenario.durationMs;
+    let need = this.def.arrivals === 'constant' ? 1 : -Math.log(1 - this.arrivalStream.next());
     let t = fromMs;
     for (;;) {
       while (this.nextChange < this.changes.length && this.changes[this.nextChange] <= t) this.nextChange++;
       const change = this.nextChange < this.changes.length ? this.changes[this.nextChange] : Infinity;
       const rate = this.rateAt(t);
-      const gap = rate <= 0 ? Infinity : this.def.arrivals === 'constant' ? 1 / rate : -Math.log(1 - this.arrivalStream.next()) / rate;
-      if (t + gap < change) {
-        t += gap;
-        break;
+      if (rate > 0) {
+        const gap = need / rate;
+        if (t + gap < change) {
+          t += gap;
+          break;
+        }
+        need = Math.max(0, need - rate * (change - t));
       }
       if (change >= end) return;
       t = change;
     }
     if (t >= end) return;
-    sim.at(t, arrival, this);
+    this.world.sim.at(t, arrival, this);
   }
 
   arrive(): void {
