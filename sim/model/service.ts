@@ -40,7 +40,8 @@ export class InstanceRt {
   up = true;
   /** Active outages and crashes on this instance. */
   downCount = 0;
-  changedMs = 0;
+  /** When it last went down or came up; never, at the start (the balancer knows a healthy pool). */
+  changedMs = -Infinity;
   busy = 0;
   capacity: number;
   readonly queue = new Deque<Request>();
@@ -112,15 +113,21 @@ export class ServiceRt {
         return all[0];
       }
       case 'least-outstanding': {
-        // Ties go round-robin, so an idle pool is used evenly.
-        const start = this.rr++ % n;
+        // Ties go round-robin over the routable instances, so an idle pool is used evenly
+        // even with one of them down (turns are not handed to the down one's neighbour).
+        let live = 0;
+        for (const inst of all) if (this.routable(inst, nowMs)) live++;
+        if (live === 0) return all[this.rr++ % n];
+        let skip = this.rr++ % live;
+        let start = 0;
+        while (!this.routable(all[start], nowMs) || skip-- > 0) start++;
         let best: InstanceRt | null = null;
         for (let k = 0; k < n; k++) {
           const inst = all[(start + k) % n];
           if (!this.routable(inst, nowMs)) continue;
           if (best === null || inst.outstanding < best.outstanding) best = inst;
         }
-        return best ?? all[start];
+        return best!;
       }
     }
   }
