@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import type { Delta, Results, VariantResult } from '../run/results.js';
+import { bestValue } from '../../viz/page/best.js';
 import { renderSweep } from './sweepTable.js';
 import { pad, width } from './text.js';
 import { formatCount, formatDeltaCount, formatDeltaMs, formatMs, formatPercent, formatPp, formatTimes, sign } from './format.js';
@@ -103,13 +104,7 @@ export function renderTable(results: Results, color = pc.isColorSupported): stri
   }
   lines.push('');
 
-  const best = COLUMNS.map((col) => {
-    const values = vs.map((v) => col.value(v)).filter((x): x is number => x !== null && Number.isFinite(x));
-    if (vs.length < 2 || values.length === 0) return null;
-    const b = col.higherBetter ? Math.max(...values) : Math.min(...values);
-    // A column where everyone ties marks nobody.
-    return values.every((x) => x === b) ? null : b;
-  });
+  const best = COLUMNS.map((col) => bestValue(vs.map((v) => col.value(v)), col.higherBetter));
   const header = ['variant', ...COLUMNS.map((col) => col.title)];
   const rows: string[][] = [];
   const deltas: string[][] = [];

@@ -57,6 +57,11 @@ describe('comparison columns', () => {
     expect(at('amplification')).toBe(2);
     expect(at('p99')).toBeNull(); // all equal
     expect(at('recovery')).toBe(200); // not recovered counts as worst
+    // Two variants, one that never recovers: the one that does is the best, not a "tie".
+    const two = bestValues([variant(0, {}, [null]), variant(1, {}, [0])]);
+    expect(two[COLUMNS.findIndex((c) => c.id === 'recovery')]).toBe(0);
+    // Nobody recovers: nothing to mark.
+    expect(bestValues([variant(0, {}, [null]), variant(1, {}, [null])])[COLUMNS.findIndex((c) => c.id === 'recovery')]).toBeNull();
     expect(worstRecovery(vs[1].result)).toBeNull();
     expect(worstRecovery(variant(3, {}).result)).toBe(-1);
   });

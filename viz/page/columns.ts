@@ -1,3 +1,4 @@
+import { bestValue } from './best.js';
 import { num } from './data.js';
 import { fmtCount, fmtDeltaMs, fmtMs, fmtPct, fmtPp, fmtSigned, fmtTimes } from './format.js';
 import type { Variant, VariantResult } from './types.js';
@@ -136,12 +137,7 @@ export const COLUMNS: Column[] = [
  * rank (one variant, or everyone ties: a column where all tie marks nobody).
  */
 export function bestValues(variants: Variant[]): Array<number | null> {
-  return COLUMNS.map((col) => {
-    const values = variants.map((v) => col.value(v.result)).filter((x): x is number => x !== null && Number.isFinite(x));
-    if (variants.length < 2 || values.length === 0) return null;
-    const b = col.higherBetter ? Math.max(...values) : Math.min(...values);
-    return values.every((x) => x === b) ? null : b;
-  });
+  return COLUMNS.map((col) => bestValue(variants.map((v) => col.value(v.result)), col.higherBetter));
 }
 
 /** Whether a delta is an improvement, a regression, or neither (zero, or no significance). */
