@@ -203,6 +203,9 @@ export class QueueRt {
     msg.state = DELAYED;
     const delay = backoffDelayMs(this.def.redelivery, msg.deliveries, msg.prevDelayMs, this.redeliveryStream);
     msg.prevDelayMs = delay;
+    const trace = msg.op.trace;
+    // Nothing but redeliver() ends a DELAYED wait, so its span is known in full now.
+    if (trace !== null && delay > 0) trace.close(trace.open('redelivery-wait', `${this.name} redelivery wait`, msg.op.span, now), now + delay, null);
     this.world.sim.schedule(delay, redeliver, msg);
   }
 

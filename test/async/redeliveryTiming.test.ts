@@ -75,6 +75,14 @@ function expectTracesFollow(raw: RawRun, expected: ReturnType<typeof schedule>):
       expect(s.endMs, `${s.name} end`).toBeCloseTo(expected.deliveries[i][1], 9);
       expect(s.outcome).toBe('error');
     });
+    // Each backoff shows as a redelivery-wait span from a failure to the next delivery.
+    const waits = t.spans.filter((s) => s.kind === 'redelivery-wait');
+    const gaps = expected.deliveries.slice(1).map((d, i) => [expected.deliveries[i][1], d[0]]).filter(([a, b]) => b > a);
+    expect(waits).toHaveLength(gaps.length);
+    waits.forEach((s, i) => {
+      expect(s.startMs).toBeCloseTo(gaps[i][0], 9);
+      expect(s.endMs).toBeCloseTo(gaps[i][1], 9);
+    });
     expect(deadLetter).toHaveLength(1);
     expect(deadLetter[0].startMs).toBeCloseTo(expected.deadLetterMs, 9);
     expect(deadLetter[0].endMs).toBe(deadLetter[0].startMs);
