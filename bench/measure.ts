@@ -31,6 +31,11 @@ export interface RunMeasurement {
   liveHeapMB: number | null;
   latency: { meanMs: number; p50Ms: number; p99Ms: number };
   utilization: Record<string, number>;
+  /**
+   * The same run again in the same process, once the JIT has compiled the engine (M/M/1 only):
+   * a second figure beside the cold one, which is the one judged against the target.
+   */
+  warm?: { wallMs: number; eventsPerSec: number; requestsPerSec: number };
   /** Analytic expectations, when the model has them (M/M/1). */
   theory?: { meanMs: number; p50Ms: number; p99Ms: number; utilization: number };
 }

@@ -19,6 +19,9 @@ function mm1(plan: BenchPlan): RunMeasurement {
   const mu = 1 / meanOf(probe.services[0].endpoints[0].work);
   const set = loadBenchScenario('mm1', { durationMs: plan.mm1Customers / lambda });
   const m = measureRun('mm1', relative(ROOT, set.file), set.base);
+  // The same customers again, warm: how much of the cold figure is JIT warm-up.
+  const again = measureRun('mm1', relative(ROOT, set.file), set.base);
+  m.warm = { wallMs: again.wallMs, eventsPerSec: again.eventsPerSec, requestsPerSec: again.requestsPerSec };
   // M/M/1: the response time is exponential with rate μ − λ.
   const rate = mu - lambda;
   m.theory = { meanMs: 1 / rate, p50Ms: Math.LN2 / rate, p99Ms: Math.log(100) / rate, utilization: lambda / mu };

@@ -61,4 +61,6 @@ export const TARGETS = {
   chainPeakRssMB: 200,
   chainRssGrowth: 1.2,
   speedup: 1.7,
+  /** The default scenario's self-contained HTML report, bytes. */
+  reportBytes: 1_500_000,
 } as const;

@@ -4,7 +4,7 @@
  * Each faultline benchmark runs in its own child process (bench/one.ts), one after another:
  * peak RSS is per process, and two benchmarks at once on 2 cores would slow each other. The
  * SimPy models run the same way when SimPy is installed. The figures go to stdout, to
- * bench/results/latest.json and to docs/benchmarks.md (a --quick run writes
+ * bench/results/latest.json, docs/benchmarks.md and the README's performance block (a --quick run writes
  * bench/results/quick.json only, so a smoke run never overwrites the real figures).
  * Exit code: 0 when everything ran (a MISS is a figure, not a failure), 1 when something broke.
  */
@@ -23,6 +23,7 @@ import { runReportLoad } from './reportLoadStep.js';
 import type { BenchResults } from './results.js';
 import { detectSimpy, simpyChain, simpyMm1 } from './simpy.js';
 import type { SpeedupMeasurement } from './speedup.js';
+import { README_FILE, updateReadme } from './readme.js';
 import { renderSummary } from './summary.js';
 import { renderTable } from './table.js';
 import { span } from './format.js';
@@ -86,8 +87,9 @@ async function main(): Promise<void> {
   if (plan.mode === 'full') {
     mkdirSync(dirname(DOCS_FILE), { recursive: true });
     writeFileSync(DOCS_FILE, renderSummary(results));
+    updateReadme(results);
   }
-  const written = plan.mode === 'full' ? [jsonFile, DOCS_FILE] : [jsonFile];
+  const written = plan.mode === 'full' ? [jsonFile, DOCS_FILE, README_FILE] : [jsonFile];
   process.stdout.write(`figures written to ${written.map((f) => relative(ROOT, f)).join(' and ')}\n`);
   // A MISS is a figure; a benchmark that could not run is a failure.
   if (reportLoad.status === 'failed') process.exitCode = 1;

@@ -48,6 +48,7 @@ export function renderSummary(r: BenchResults): string {
   const row = (label: string, x: RunMeasurement) =>
     `| ${label} | ${span(x.simulatedMs)} | ${si(x.requests)} | ${si(x.events)} | ${span(x.wallMs)} | ${si(x.eventsPerSec)} | ${si(x.requestsPerSec)} | ${mb(x.peakRssMB)} | ${mb(x.rssBeforeMB)} | ${x.liveHeapMB === null ? '?' : mb(x.liveHeapMB)} |`;
   L.push(row('M/M/1, ρ = 0.8', f.mm1));
+  if (f.mm1.warm) L.push(row('M/M/1 again, same process (JIT warm; not the target figure)', { ...f.mm1, ...f.mm1.warm }));
   L.push(row('4-hop chain', f.chain));
   L.push(row('4-hop chain (memory check)', f.chainShort));
   L.push('');

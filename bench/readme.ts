@@ -1,0 +1,94 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { mb, ratio, si } from './format.js';
+import { ROOT } from './paths.js';
+import { TARGETS } from './plan.js';
+import type { BenchResults } from './results.js';
+import { BUSY_LOAD } from './machine.js';
+
+export const README_FILE = join(ROOT, 'README.md');
+const START = '<!-- bench:start -->';
+const END = '<!-- bench:end -->';
+
+/** The speed the issue assumed for SimPy's chain when it set the 50× target. */
+const ASSUMED_SIMPY_CHAIN_PER_SEC = 13_000;
+
+/**
+ * The README's performance block, from the same results as docs/benchmarks.md, so the two
+ * can never disagree: a full `npm run bench` rewrites it between the bench markers.
+ */
+export function renderReadmeBlock(r: BenchResults): string {
+  const f = r.faultline;
+  const m = r.machine;
+  const met = (pass: boolean | null) => (pass === null ? 'not measured' : pass ? '**met**' : '**missed**');
+  const target = (id: string) => r.targets.find((t) => t.id === id)!;
+  const simpy = 'skipped' in r.simpy ? null : r.simpy;
+  const cmp = (model: string) => r.comparisons.find((c) => c.model === model) ?? null;
+  const L: string[] = [];
+  const busy = m.loadBefore >= BUSY_LOAD ? `; the machine was busy (load ${m.loadBefore.toFixed(2)}), so the figures are probably low` : '';
+  L.push(`On this project's ${m.cores}-core machine (Node ${m.node.split('.')[0].replace(/^v/, '')}${m.simpy ? `; SimPy ${m.simpy} on Python ${m.python} for the comparison` : ''}${busy}):`);
+  L.push('');
+  L.push('| benchmark | faultline | SimPy, same model | target |');
+  L.push('|---|---|---|---|');
+
+  const mm1 = f.mm1;
+  const mm1Cmp = cmp('M/M/1');
+  const warm = mm1.warm ? `; ${si(mm1.warm.requestsPerSec)}/s run again in the same process, JIT warm` : '';
+  L.push(
+    `| M/M/1, ρ = 0.8, ${si(mm1.requests)} customers | **${si(mm1.requestsPerSec)} customers/s** in a fresh process (${si(mm1.eventsPerSec)} events/s)${warm}; peak RSS ${mb(mm1.peakRssMB)} | ${mm1Cmp ? `${si(mm1Cmp.simpyPerSec)}/s (${ratio(mm1Cmp.ratio)})` : 'not installed'} | ≥ ${TARGETS.mm1CustomersPerSec / 1e6} M/s (fresh process): ${met(target('mm1-rate').pass)} |`,
+  );
+
+  const ch = f.chain;
+  const chCmp = cmp('4-hop chain');
+  let chNote = '';
+  if (chCmp && chCmp.ratio < TARGETS.chainVsSimpy && simpy) {
+    const vsAssumed = ch.requestsPerSec / ASSUMED_SIMPY_CHAIN_PER_SEC;
+    chNote = ` (SimPy runs at ${si(chCmp.simpyPerSec)}/s here, not the ~${si(ASSUMED_SIMPY_CHAIN_PER_SEC)}/s the target assumed; against that, ${ratio(vsAssumed)})`;
+  }
+  L.push(
+    `| 4-hop chain, 1000 req/s, ${spanWords(ch.simulatedMs)} simulated (16 workers per hop, lognormal work, 1 ms links, 0.1% errors, 1 s client timeout) | **${si(ch.requestsPerSec)} simulated requests/s** (${si(ch.eventsPerSec)} events/s) | ${chCmp ? `${si(chCmp.simpyPerSec)}/s (${ratio(chCmp.ratio)})` : 'not installed'} | ≥ ${TARGETS.chainVsSimpy}× SimPy: ${met(target('chain-vs-simpy').pass)}${chNote} |`,
+  );
+
+  const short = f.chainShort;
+  const growth = ch.peakRssMB / short.peakRssMB;
+  const live = ch.liveHeapMB !== null && short.liveHeapMB !== null ? `; live heap ${mb(ch.liveHeapMB)} and ${mb(short.liveHeapMB)}` : '';
+  const memPass = target('chain-rss').pass === true && target('chain-rss-growth').pass === true;
+  L.push(
+    `| memory, the same chain | peak RSS ${mb(ch.peakRssMB)} for ${spanWords(ch.simulatedMs)}, ${mb(short.peakRssMB)} for ${spanWords(short.simulatedMs)} (${growth.toFixed(2)}×)${live} | | < ${TARGETS.chainPeakRssMB} MB and ≤ ${TARGETS.chainRssGrowth}×: ${met(memPass)} |`,
+  );
+
+  const sp = r.speedup;
+  L.push(
+    `| ${sp.replications} replications on ${m.cores} cores, \`--jobs 2\` vs \`--jobs 1\` | **${sp.speedup.toFixed(2)}×**, ${sp.identical ? 'byte-identical results' : '**different results**'} | | ≥ ${TARGETS.speedup}×: ${met(target('speedup').pass)} |`,
+  );
+
+  if (r.reportLoad.status === 'ok') {
+    for (const row of r.reportLoad.rows) {
+      L.push(
+        `| report of the default scenario | ${si(row.bytes)}B, all charts drawn ${Math.round(row.loadToDrawnMs)} ms after load | | < ${TARGETS.reportBytes / 1e6} MB: ${met(row.bytes < TARGETS.reportBytes)} |`,
+      );
+    }
+  }
+  L.push('');
+  L.push('The engine checks itself while it runs: the benchmark\'s M/M/1 gives the theoretical mean, median,');
+  L.push('p99 and utilization, and its chain agrees with SimPy\'s on availability and mean latency.');
+  L.push('Memory does not grow with simulated duration: metrics stream into histograms and bucketed');
+  L.push('timelines of fixed size.');
+  return L.join('\n');
+}
+
+/** `text` with the block between the bench markers replaced; an error if the markers are missing. */
+export function replaceBlock(text: string, block: string): string {
+  const a = text.indexOf(START);
+  const b = text.indexOf(END);
+  if (a < 0 || b < a) throw new Error(`README.md has no ${START} … ${END} block to update`);
+  return `${text.slice(0, a + START.length)}\n${block}\n${text.slice(b)}`;
+}
+
+export function updateReadme(r: BenchResults): void {
+  writeFileSync(README_FILE, replaceBlock(readFileSync(README_FILE, 'utf8'), renderReadmeBlock(r)));
+}
+
+function spanWords(msSim: number): string {
+  return msSim >= 3_600_000 ? `${msSim / 3_600_000} h` : `${msSim / 60_000} min`;
+}
