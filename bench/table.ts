@@ -34,6 +34,7 @@ export function renderTable(r: BenchResults): string {
       columns([
         ['benchmark', 'simulated', 'requests', 'events', 'wall', 'events/s', 'requests/s', 'peak RSS', 'RSS before run', 'live heap at 98%'],
         runRow('M/M/1, ρ = 0.8', f.mm1),
+        ...(f.mm1.warm ? [runRow('M/M/1 again, JIT warm', { ...f.mm1, ...f.mm1.warm })] : []),
         runRow('4-hop chain, 1000 req/s', f.chain),
         runRow('4-hop chain, 1000 req/s', f.chainShort),
       ]),
