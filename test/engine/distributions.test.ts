@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { makeSampler, meanOf, normalCdf, normalPdf, normalQuantile, quantileOf, standardNormal, Z99, type Dist } from '../../sim/engine/distributions.js';
+import { draw as drawN } from '../helpers/draw.js';
+import { meanOf, normalCdf, normalPdf, normalQuantile, quantileOf, standardNormal, Z99, type Dist } from '../../sim/engine/distributions.js';
 import { RandomStream } from '../../sim/engine/random.js';
 import { binomialSE, mean, quantile, quantileSE, variance, Z } from '../helpers/stats.js';
 
@@ -8,13 +9,7 @@ const N = 200_000;
 const minOf = (xs: Float64Array) => xs.reduce((a, b) => Math.min(a, b), Infinity);
 const maxOf = (xs: Float64Array) => xs.reduce((a, b) => Math.max(a, b), -Infinity);
 
-function draw(dist: Dist, key: string, n = N): Float64Array {
-  const sample = makeSampler(dist);
-  const rng = new RandomStream(key);
-  const xs = new Float64Array(n);
-  for (let i = 0; i < n; i++) xs[i] = sample(rng);
-  return xs;
-}
+const draw = (dist: Dist, key: string, n = N): Float64Array => drawN(dist, key, n);
 
 /** The sample mean is within Z standard errors (sd/√n) of the exact mean. */
 function expectMean(xs: Float64Array, exactMean: number, exactSd: number) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { makeSampler, meanOf, normalPdf, normalQuantile, type Dist } from '../../sim/engine/distributions.js';
-import { RandomStream } from '../../sim/engine/random.js';
+import { draw as drawN } from '../helpers/draw.js';
+import { meanOf, normalPdf, normalQuantile, type Dist } from '../../sim/engine/distributions.js';
 import { loadScenarioText } from '../../sim/scenario/load.js';
 import { binomialSE, mean, quantile, quantileSE, replicationBound, Z } from '../helpers/stats.js';
 import { simulate } from '../helpers/sim.js';
@@ -31,13 +31,7 @@ services:
   return loadScenarioText(text, 'dist.yaml').base.services[0].endpoints[0].work;
 }
 
-function draw(dist: Dist, key: string, n = N): Float64Array {
-  const sample = makeSampler(dist);
-  const rng = new RandomStream(key);
-  const xs = new Float64Array(n);
-  for (let i = 0; i < n; i++) xs[i] = sample(rng);
-  return xs;
-}
+const draw = (dist: Dist, key: string, n = N): Float64Array => drawN(dist, key, n);
 
 /** The share of draws at or below x: an empirical CDF value, a binomial proportion. */
 const shareAtMost = (xs: Float64Array, x: number) => xs.reduce((a, v) => a + (v <= x ? 1 : 0), 0) / xs.length;
