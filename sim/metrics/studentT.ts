@@ -7,7 +7,7 @@ const T975 = [
   2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
 ];
 
-export function tCritical95(df: number): number {
+function tCritical95(df: number): number {
   if (df < 1) return NaN;
   if (df <= 30) return T975[df - 1];
   const z = 1.959963984540054;

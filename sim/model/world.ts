@@ -117,10 +117,6 @@ export class World {
     return this.queues.find((q) => q.name === name)!;
   }
 
-  source(name: string): SourceRt {
-    return this.sources.find((s) => s.name === name)!;
-  }
-
   private endpoint(service: string, endpoint: string): EndpointRt {
     return this.service(service).endpoints.get(endpoint)!;
   }
