@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { parse } from 'yaml';
 import { meanOf, Z99, type Dist } from '../../engine/distributions.js';
 import {
   formatAvailability,
@@ -13,6 +12,7 @@ import {
   type SourceAvailability,
 } from '../../run/predict.js';
 import { loadScenarioText } from '../../scenario/load.js';
+import { parseYaml } from '../../scenario/source.js';
 import type { BreakerPolicy, CallPolicies, Fault, Link, Queue, RetryPolicy, Scenario, ScenarioSet, Service, Step, TrafficSource } from '../../scenario/types.js';
 import { formatDurationMs } from '../../scenario/units.js';
 import { EXIT, InputError } from '../errors.js';
@@ -581,7 +581,8 @@ function variantChanges(text: string | null): Map<string, string> {
   const out = new Map<string, string>();
   if (text === null) return out;
   try {
-    const doc = parse(text, { maxAliasCount: 100 }) as { variants?: Record<string, { extends?: string; set?: Record<string, unknown> }> };
+    // The loader's own parser (its limits on aliases and nesting), not a second configuration.
+    const doc = parseYaml(text, '').data as { variants?: Record<string, { extends?: string; set?: Record<string, unknown> }> };
     for (const [name, v] of Object.entries(doc?.variants ?? {})) {
       const parts: string[] = [];
       for (const [path, value] of Object.entries(v?.set ?? {})) parts.push(value === null ? `${path} removed` : path);
