@@ -73,6 +73,8 @@ export class ServiceStats {
 export class EdgeStats {
   attempts = 0;
   retries = 0;
+  /** Hedge attempts sent (also in attempts). */
+  hedges = 0;
   timeouts = 0;
   shortCircuited = 0;
   rejected = 0;

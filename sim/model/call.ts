@@ -85,9 +85,12 @@ export class CallSite {
 export class Invocation {
   /**
    * Every call allocates one, so flags and small numbers share an integer (behind accessors):
-   * bit 0 done, bit 1 poison, tries (≤ maxRetryAttempts) from bit 2.
+   * bit 0 done, bit 1 poison, bits 2–5 attempts of the current try still unanswered (hedging
+   * only, ≤ 1 + maxHedges), bits 6–9 hedges of the current try, tries (≤ maxRetryAttempts) from bit 10.
    */
   private bits = 0;
+  /** Hedging: when the current try's next hedge is due (−1 = none). Stale timers compare it. */
+  private hedgeAtMs = -1;
   /** The caller's span and the retry wait's span, each plus one (16 bits each; 0 = none). */
   private spans: number;
   private prevDelayMs = 0;
@@ -120,10 +123,24 @@ export class Invocation {
   }
   /** Attempts tried so far (sent, or refused by the bulkhead or the breaker). */
   get tries(): number {
-    return this.bits >>> 2;
+    return this.bits >>> 10;
   }
   set tries(v: number) {
-    this.bits = (this.bits & 3) | (v << 2);
+    this.bits = (this.bits & 0x3ff) | (v << 10);
+  }
+  /** Hedging: attempts of the current try sent and not yet answered. */
+  private get outstanding(): number {
+    return (this.bits >>> 2) & 15;
+  }
+  private set outstanding(v: number) {
+    this.bits = (this.bits & ~(15 << 2)) | (v << 2);
+  }
+  /** Hedges sent (or refused) in the current try. */
+  private get hedgesInTry(): number {
+    return (this.bits >>> 6) & 15;
+  }
+  private set hedgesInTry(v: number) {
+    this.bits = (this.bits & ~(15 << 6)) | (v << 6);
   }
   get parentSpan(): number {
     return (this.spans & 0xffff) - 1;
@@ -172,24 +189,73 @@ export class Invocation {
       this.failLocal(SHORT_CIRCUITED, 'short-circuit');
       return;
     }
-    this.send();
+    this.send(0);
   }
 
-  private send(): void {
+  /**
+   * A hedge timer fired. If it is the current try's (stale timers of an earlier try or of an
+   * answered call do not match `hedgeAtMs`) and the call is still unanswered, send another
+   * attempt through the bulkhead and the breaker. A hedge never waits for a bulkhead slot, and a
+   * refused hedge is not a failure of the try: the attempts in flight still decide it.
+   */
+  hedgeDue(): void {
+    const site = this.site;
+    const sim = site.world.sim;
+    const now = sim.nowMs;
+    if (this.done || now !== this.hedgeAtMs) return;
+    this.hedgeAtMs = -1;
+    if (this.parent.abandoned || this.outstanding === 0 || now >= this.deadlineMs) return;
+    const h = site.policies.hedge!;
+    const n = this.hedgesInTry + 1;
+    this.hedgesInTry = n;
+    if (n < h.max) {
+      this.hedgeAtMs = now + h.afterMs;
+      sim.at(this.hedgeAtMs, hedgeTimer, this);
+    }
+    const measured = this.op.measured;
+    const b = this.state.bulkhead;
+    if (b !== null && !b.tryAcquire()) {
+      if (measured) site.stats.rejected++;
+      if (this.op.trace !== null) this.op.trace.mark('bulkhead', site.key, this.parentSpan, now, 'rejected');
+      return;
+    }
+    const br = this.state.breaker;
+    if (br !== null && !br.tryAcquire(now)) {
+      this.releaseBulkhead();
+      if (measured) site.stats.shortCircuited++;
+      if (this.op.trace !== null) this.op.trace.mark('short-circuit', site.key, this.parentSpan, now, 'short-circuited');
+      return;
+    }
+    this.send(n);
+  }
+
+  /** Sends an attempt: the try's first (`hedge` 0) or its `hedge`-th hedge. */
+  private send(hedge: number): void {
     const site = this.site;
     const world = site.world;
     const now = world.sim.nowMs;
     const op = this.op;
     if (op.measured) {
       site.stats.attempts++;
-      if (this.tries > 1) site.stats.retries++;
+      if (hedge > 0) site.stats.hedges++;
+      else if (this.tries > 1) site.stats.retries++;
+    }
+    const h = site.policies.hedge;
+    if (h !== null) {
+      this.outstanding++;
+      if (hedge === 0) {
+        this.hedgesInTry = 0;
+        this.hedgeAtMs = now + h.afterMs;
+        world.sim.at(this.hedgeAtMs, hedgeTimer, this);
+      }
     }
     const timeoutMs = site.policies.timeoutMs;
     const deadline = timeoutMs === null ? this.deadlineMs : Math.min(this.deadlineMs, now + timeoutMs);
     const req = new Request(op, this, now, deadline);
     req.poison = this.poison;
     if (op.trace !== null) {
-      req.span = op.trace.open('attempt', `${site.key}${this.tries > 1 ? ` (attempt ${this.tries})` : ''}`, this.parentSpan, now);
+      const name = hedge > 0 ? `${site.key} (hedge ${hedge})` : `${site.key}${this.tries > 1 ? ` (attempt ${this.tries})` : ''}`;
+      req.span = op.trace.open('attempt', name, this.parentSpan, now);
     }
     if (timeoutMs !== null && now + timeoutMs <= this.deadlineMs) site.timeouts.add(req);
     else if (deadline !== Infinity) world.sim.schedule(deadline - now, attemptTimeout, req);
@@ -216,8 +282,18 @@ export class Invocation {
     }
     if (this.op.trace !== null) this.op.trace.close(req.span, now, outcome);
     if (this.done) return;
-    if (isSuccess(outcome)) this.finish(outcome);
-    else this.retryOrFinish(outcome);
+    if (isSuccess(outcome)) {
+      this.finish(outcome);
+      return;
+    }
+    if (site.policies.hedge !== null) {
+      // A failed attempt ends the try only when no other attempt of it is still in flight.
+      const left = this.outstanding - 1;
+      this.outstanding = left;
+      if (left > 0) return;
+      this.hedgeAtMs = -1;
+    }
+    this.retryOrFinish(outcome);
   }
 
   /** Refused before anything was sent: by the breaker or the bulkhead. */
@@ -287,6 +363,10 @@ function attemptTimeout(req: Request): void {
   if (req.callerDone) return;
   req.callerDone = true;
   req.inv.attemptEnded(req, TIMEOUT);
+}
+
+function hedgeTimer(inv: Invocation): void {
+  inv.hedgeDue();
 }
 
 function retryTimer(inv: Invocation): void {

@@ -25,7 +25,7 @@ export interface WorldOptions {
   traceTarget?: number;
 }
 
-const NO_POLICIES: CallPolicies = { timeoutMs: null, retry: null, circuitBreaker: null, bulkhead: null, fallback: null };
+const NO_POLICIES: CallPolicies = { timeoutMs: null, retry: null, hedge: null, circuitBreaker: null, bulkhead: null, fallback: null };
 
 /** The simulated world of one run: built from a Scenario, it owns the simulator and every runtime object. */
 export class World {
@@ -100,7 +100,7 @@ export class World {
     this.sources = s.traffic.map((def, i) => {
       const src = new SourceRt(this, def, i, this.stream(`traffic:${def.name}/arrivals`), this.stream(`traffic:${def.name}/think`));
       const ep = this.endpoint(def.target.service, def.target.endpoint);
-      src.site = this.site(def.name, ep.svc.name, `${def.name}->${ep.key}`, 'client', { ...NO_POLICIES, timeoutMs: def.timeoutMs, retry: def.retry }, ep, null, `traffic:${def.name}/retry`, 1);
+      src.site = this.site(def.name, ep.svc.name, `${def.name}->${ep.key}`, 'client', { ...NO_POLICIES, timeoutMs: def.timeoutMs, retry: def.retry, hedge: def.hedge }, ep, null, `traffic:${def.name}/retry`, 1);
       return src;
     });
   }

@@ -154,6 +154,7 @@ export function summarizeVariant(
       to: cs[0].to,
       attempts,
       retries: total((c) => c.retries),
+      hedges: total((c) => c.hedges),
       timeouts: total((c) => c.timeouts),
       shortCircuited: total((c) => c.shortCircuited),
       rejected: total((c) => c.rejected),

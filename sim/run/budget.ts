@@ -25,7 +25,7 @@ export function estimateEvents(s: Scenario): number {
   const stepsCost = (steps: Step[], depth: number): number => {
     let n = 0;
     walkSteps(steps, [], (step) => {
-      const attempts = step.kind === 'parallel' ? 1 : (step.retry?.maxAttempts ?? 1);
+      const attempts = step.kind === 'parallel' ? 1 : (step.retry?.maxAttempts ?? 1) * (1 + (step.hedge?.max ?? 0));
       if (step.kind === 'call') n += step.times * attempts * perCall(`${step.target.service}.${step.target.endpoint}`, depth + 1);
       if (step.kind === 'publish') n += attempts * (4 + 6 + perCall(consumers.get(step.queue) ?? '', depth + 1));
     });
@@ -33,7 +33,7 @@ export function estimateEvents(s: Scenario): number {
   };
   let total = s.durationMs / 1000 + 100; // level sampling and faults
   for (const t of s.traffic) {
-    const attempts = t.retry?.maxAttempts ?? 1;
+    const attempts = (t.retry?.maxAttempts ?? 1) * (1 + (t.hedge?.max ?? 0));
     const perOp = 2 + attempts * perCall(`${t.target.service}.${t.target.endpoint}`, 0);
     const ops =
       t.arrivals === 'closed'

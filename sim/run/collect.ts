@@ -91,6 +91,7 @@ export function collectRawRun(world: World, variant: string, replication: number
       to: e.to,
       attempts: e.attempts,
       retries: e.retries,
+      hedges: e.hedges,
       timeouts: e.timeouts,
       shortCircuited: e.shortCircuited,
       rejected: e.rejected,

@@ -48,6 +48,7 @@ export interface RawCall {
   to: string;
   attempts: number;
   retries: number;
+  hedges: number;
   timeouts: number;
   shortCircuited: number;
   rejected: number;

@@ -23,6 +23,8 @@ export const LIMITS = {
   maxVariants: 50,
   maxReplications: 10_000,
   maxRetryAttempts: 100,
+  /** Hedge attempts per try (`hedge.max`). */
+  maxHedges: 10,
   maxScheduleEntries: 10_000,
   maxMixParts: 100,
   maxPercentilePoints: 100,

@@ -2,7 +2,7 @@ import { show, type Issue, type Path } from './errors.js';
 import { LIMITS } from './limits.js';
 import { readDist } from './readDist.js';
 import { readFault, type Names } from './readFaults.js';
-import { readBackoff, readCallPolicies, readRetry } from './readPolicies.js';
+import { readBackoff, readCallPolicies, readHedge, readRetry } from './readPolicies.js';
 import { given, isRecord, Reader } from './reader.js';
 import { checkSchema } from './schema.js';
 import type { Endpoint, EndpointRef, Link, Queue, Scenario, Service, Step, TrafficSource } from './types.js';
@@ -136,6 +136,7 @@ function readTraffic(r: Reader, name: string, t: Record<string, any>, path: Path
     }
   }
   if (arrivals === 'closed' && schedule.length > 0) r.error([...path, 'schedule'], 'a closed loop has no rate schedule');
+  const timeoutMs = t.timeout === undefined || t.timeout === null ? null : r.positiveDuration(t.timeout, [...path, 'timeout'], 1000);
   return {
     name,
     target: readEndpointRef(r, t.target, [...path, 'target']),
@@ -144,8 +145,9 @@ function readTraffic(r: Reader, name: string, t: Record<string, any>, path: Path
     schedule,
     users: t.users ?? 0,
     think: readDist(r, t.think ?? '0ms', [...path, 'think']),
-    timeoutMs: t.timeout === undefined || t.timeout === null ? null : r.positiveDuration(t.timeout, [...path, 'timeout'], 1000),
+    timeoutMs,
     retry: readRetry(r, t.retry, [...path, 'retry']),
+    hedge: readHedge(r, t.hedge, [...path, 'hedge'], timeoutMs),
   };
 }
 

@@ -1,7 +1,7 @@
 import { show, type Path } from './errors.js';
 import { LIMITS } from './limits.js';
 import { given, isRecord, type Reader } from './reader.js';
-import type { BackoffPolicy, BreakerPolicy, BulkheadPolicy, CallPolicies, RetryOn, RetryPolicy, SlidingWindow } from './types.js';
+import type { BackoffPolicy, BreakerPolicy, BulkheadPolicy, CallPolicies, HedgePolicy, RetryOn, RetryPolicy, SlidingWindow } from './types.js';
 import { parseDuration } from './units.js';
 
 /** Backoff fields shared by retries and queue redelivery. */
@@ -43,6 +43,18 @@ export function readRetry(r: Reader, raw: unknown, path: Path): RetryPolicy | nu
     budget,
     budgetCapacity: raw.budgetCapacity ?? 10,
   };
+}
+
+/** `hedge: {after: 20ms, max: 1}`; a hedge due at or after the attempt's timeout would never be sent. */
+export function readHedge(r: Reader, raw: unknown, path: Path, timeoutMs: number | null): HedgePolicy | null {
+  if (!isRecord(raw)) return null;
+  const afterMs = r.positiveDuration(raw.after, [...path, 'after'], 1);
+  const max = raw.max ?? 1;
+  r.atMost(max, LIMITS.maxHedges, [...path, 'max'], 'hedges');
+  if (timeoutMs !== null && afterMs >= timeoutMs) {
+    r.error([...path, 'after'], `a hedge after the timeout is never sent (found after ${show(raw.after)}, expected less than the timeout, ${timeoutMs}ms)`);
+  }
+  return { afterMs, max: Math.min(max, LIMITS.maxHedges) };
 }
 
 /** `slidingWindow: 20` (calls) or `10s` (time). */
@@ -103,6 +115,7 @@ export function readCallPolicies(r: Reader, raw: Record<string, any>, path: Path
   return {
     timeoutMs,
     retry: readRetry(r, raw.retry, [...path, 'retry']),
+    hedge: readHedge(r, raw.hedge, [...path, 'hedge'], timeoutMs),
     circuitBreaker: readBreaker(r, raw.circuitBreaker, [...path, 'circuitBreaker']),
     bulkhead: readBulkhead(r, raw.bulkhead, [...path, 'bulkhead']),
     fallback: raw.fallback ?? null,

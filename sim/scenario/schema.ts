@@ -32,6 +32,8 @@ const retry = strict({
   budgetCapacity: { type: 'number', finite: true, min: 1, optional: true },
 });
 
+const hedge = strict({ after: { type: 'any' }, max: int(1) });
+
 const circuitBreaker = strict({
   failureRateThreshold: any,
   slidingWindow: any,
@@ -49,6 +51,7 @@ const bulkhead = strict({ maxConcurrent: { ...int(1), optional: false }, maxWait
 const CALL_POLICY_PROPS = {
   timeout: any,
   retry,
+  hedge,
   circuitBreaker,
   bulkhead,
   fallback: { type: 'enum', values: ['degrade'], optional: true },
@@ -91,6 +94,7 @@ const traffic = strict(
     think: any,
     timeout: any,
     retry,
+    hedge,
   },
   false,
 );
@@ -285,6 +289,8 @@ function requiredHint(path: Path, err: any): string {
       return 'a duration such as 10m';
     case 'maxConcurrent':
       return 'an integer ≥ 1';
+    case 'after':
+      return 'how long an attempt may go unanswered before a hedge, e.g. 20ms';
     case 'traffic':
       return 'at least one traffic source: name: {target: service.endpoint, rate: 100/s}';
     case 'services':

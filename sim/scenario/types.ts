@@ -59,6 +59,7 @@ export interface TrafficSource {
   think: Dist;
   timeoutMs: number | null;
   retry: RetryPolicy | null;
+  hedge: HedgePolicy | null;
 }
 
 export type Balancer = 'round-robin' | 'random' | 'least-outstanding';
@@ -97,6 +98,7 @@ export type Step = CallStep | ParallelStep | PublishStep;
 export interface CallPolicies {
   timeoutMs: number | null;
   retry: RetryPolicy | null;
+  hedge: HedgePolicy | null;
   circuitBreaker: BreakerPolicy | null;
   bulkhead: BulkheadPolicy | null;
   fallback: 'degrade' | null;
@@ -139,6 +141,16 @@ export interface RetryPolicy extends BackoffPolicy {
   budget: number | null;
   /** The budget bucket's capacity in tokens (it starts full). */
   budgetCapacity: number;
+}
+
+/**
+ * Hedged requests: while a try's attempts are all unanswered `afterMs` after its first was sent,
+ * send another attempt (up to `max` extra per try, each `afterMs` after the previous one).
+ */
+export interface HedgePolicy {
+  afterMs: number;
+  /** Extra attempts per try. */
+  max: number;
 }
 
 export type SlidingWindow = { type: 'count'; size: number } | { type: 'time'; sizeMs: number };

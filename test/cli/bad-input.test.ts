@@ -104,6 +104,16 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'a hedge with a bad after',
+    text: edit(BASE, ['timeout: 500ms', 'timeout: 500ms\n            hedge: {after: 0ms}']),
+    errors: [{ at: { needle: 'after: 0ms', sub: '0ms' }, path: 'services.api.endpoints.get.steps[0].hedge.after', message: /^must be positive \(found "0ms", expected a duration > 0\)$/ }],
+  },
+  {
+    name: 'an unknown hedge field',
+    text: edit(BASE, ['timeout: 500ms', 'timeout: 500ms\n            hedge: {after: 20ms, delay: 5ms}']),
+    errors: [{ at: { needle: 'delay: 5ms', sub: 'delay' }, path: 'services.api.endpoints.get.steps[0].hedge.delay', message: /^unknown field "delay" \(expected one of: after, max\)$/ }],
+  },
+  {
     name: 'an unknown service',
     text: edit(BASE, ['call: db.query', 'call: dbx.query']),
     errors: [{ at: { needle: 'dbx.query' }, path: 'services.api.endpoints.get.steps[0].call', message: /^unknown service "dbx" \(expected one of: api, db\)$/ }],

@@ -61,6 +61,11 @@ describe('fields that would silently do nothing are errors', () => {
     expect(errorsOf(yaml)[0]).toMatch(/faults\[0\]\.target: a surge changes an arrival rate, and a closed loop has none/);
   });
 
+  it('a hedge after the timeout (never sent) is an error', () => {
+    expect(errorsOf(base('rate: 1/s, timeout: 10ms, hedge: {after: 10ms}'))[0]).toMatch(/traffic\.t\.hedge\.after: a hedge after the timeout is never sent/);
+    expect(errorsOf(base('rate: 1/s, timeout: 10ms, hedge: {after: 9ms}'))).toEqual([]);
+  });
+
   it('jitter, cap or multiplier without a backoff, and a multiplier on a constant backoff', () => {
     expect(errorsOf(base('rate: 1/s, retry: {maxAttempts: 3, jitter: full}'))[0]).toMatch(/retry\.jitter: jitter has no effect without a backoff/);
     expect(errorsOf(base('rate: 1/s, retry: {maxAttempts: 3, cap: 1s}'))[0]).toMatch(/retry\.cap: cap has no effect without a backoff/);
