@@ -13,7 +13,7 @@ import {
 } from '../../run/predict.js';
 import { loadScenarioText } from '../../scenario/load.js';
 import { parseYaml } from '../../scenario/source.js';
-import type { BreakerPolicy, CallPolicies, Fault, Link, Queue, RetryPolicy, Scenario, ScenarioSet, Service, Step, TrafficSource } from '../../scenario/types.js';
+import type { BreakerPolicy, CallPolicies, Fault, HedgePolicy, Link, Queue, RetryPolicy, Scenario, ScenarioSet, Service, Step, TrafficSource } from '../../scenario/types.js';
 import { formatDurationMs } from '../../scenario/units.js';
 import { EXIT, InputError } from '../errors.js';
 import { parseList } from '../parse.js';
@@ -447,6 +447,7 @@ function describeTraffic(t: TrafficSource): string {
   }
   parts.push(t.timeoutMs !== null ? `timeout ${formatDurationMs(t.timeoutMs)}` : 'no timeout (waits for ever)');
   parts.push(t.retry ? describeRetry(t.retry) : 'no retry');
+  if (t.hedge) parts.push(describeHedge(t.hedge));
   return parts.join(' · ');
 }
 
@@ -539,6 +540,7 @@ function describePolicies(p: CallPolicies, showNoTimeout: boolean): string {
   if (p.timeoutMs !== null) parts.push(`timeout ${formatDurationMs(p.timeoutMs)}`);
   else if (showNoTimeout) parts.push('no timeout');
   if (p.retry) parts.push(describeRetry(p.retry));
+  if (p.hedge) parts.push(describeHedge(p.hedge));
   if (p.circuitBreaker) parts.push(describeBreaker(p.circuitBreaker));
   if (p.bulkhead) parts.push(`bulkhead ${p.bulkhead.maxConcurrent} in flight${p.bulkhead.maxWaitMs > 0 ? ` (waits ≤ ${formatDurationMs(p.bulkhead.maxWaitMs)})` : ''}`);
   if (p.fallback) parts.push(`fallback ${p.fallback}`);
@@ -561,6 +563,10 @@ export function describeRetry(r: RetryPolicy): string {
   if (r.retryOn.length < 3) s += `, on ${r.retryOn.join(' and ')}`;
   if (r.budget !== null) s += `, budget ${formatRate(r.budget)}`;
   return s;
+}
+
+function describeHedge(h: HedgePolicy): string {
+  return h.max === 1 ? `hedge after ${formatDurationMs(h.afterMs)}` : `hedge every ${formatDurationMs(h.afterMs)}, up to ${h.max}`;
 }
 
 function describeBreaker(b: BreakerPolicy): string {
