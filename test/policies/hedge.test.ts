@@ -135,6 +135,14 @@ describe('hedge', () => {
     expect(slow.summary.degraded).toBe(N);
     expect(slow.summary.latencyMs.p50).toBeCloseTo(50, 1);
     expect(slow.summary.latencyMs.max).toBeCloseTo(50, 2);
+    // In a trace, each hedge is an attempt span of its own, named after it, sent `after` apart.
+    const trace = run.raws.get('baseline')![0].traces[0];
+    const attempts = trace.spans.filter((sp) => sp.kind === 'attempt' && sp.name.startsWith(EDGE));
+    expect(attempts.map((sp) => [sp.name, sp.startMs, sp.outcome])).toEqual([
+      [EDGE, 0, 'error'],
+      [`${EDGE} (hedge 1)`, 10, 'error'],
+      [`${EDGE} (hedge 2)`, 20, 'error'],
+    ]);
     // 5 ms work: the failure comes before the hedge is due, and cancels it.
     const fast = counters(run, 'fast-failure');
     expect({ hedges: fast.hedges, attempts: fast.attempts, errors: fast.errors, fallbacks: fast.fallbacks }).toEqual({ hedges: 0, attempts: N, errors: N, fallbacks: N });

@@ -256,6 +256,7 @@ function edgeTip(e: TopoEdge, linkFaults: string[]): TipRow[] {
       rows.push({ label: 'attempts', value: `${fmtCount(c.attempts)} (${fmtTimes(c.amplification)} per op)` });
       const extra: Array<[string, number]> = [
         ['retries', c.retries],
+        ['hedges', c.hedges ?? 0],
         ['timeouts', c.timeouts],
         ['errors', c.errors],
         ['short-circuited (breaker)', c.shortCircuited],
