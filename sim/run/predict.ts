@@ -574,6 +574,11 @@ export interface SourceAvailability {
   notes: string[];
 }
 
+/** Hedges are left out of the estimate: a slow attempt's hedge may still succeed. */
+function noteHedge(where: string, afterMs: number): string {
+  return `${where} hedges after ${trimZeros(afterMs.toFixed(3))}ms: an attempt that fails while its hedge is in flight does not fail the call, which this estimate leaves out (it is pessimistic there)`;
+}
+
 /**
  * The probability that one operation of each traffic source succeeds, with no faults: the
  * product of (1 − errorRate) along its synchronous call tree (and (1 − loss)² per lossy link),
@@ -617,6 +622,7 @@ export function predictAvailability(s: Scenario): SourceAvailability[] {
               attempt = retried(attempt, st.retry);
             }
             const all = repeated(attempt, st.times);
+            if (mode === 'none' && st.hedge) notes.add(noteHedge(`${callerKey} → ${target}`, st.hedge.afterMs));
             if (mode === 'none') {
               const callee = ix.endpoints.get(target);
               const latency = 2 * ix.latencyMs(caller, st.target.service);
@@ -648,6 +654,7 @@ export function predictAvailability(s: Scenario): SourceAvailability[] {
         noteRetry(notes, `client ${t.name}`, op, t.retry);
         op = retried(op, t.retry);
       }
+      if (mode === 'none' && t.hedge) notes.add(noteHedge(`client ${t.name}`, t.hedge.afterMs));
       if (mode === 'none') {
         noteTimeout(notes, `client ${t.name}`, t.timeoutMs, 2 * ix.latencyMs(t.name, t.target.service) + (holds.get(target) ?? 0));
         if (op.o.hang > 0) notes.add('a lost message that no timeout notices leaves its caller waiting for ever: counted as a failure');
