@@ -183,6 +183,14 @@ const cases: LimitCase[] = [
     message: /^too many attempts \(found 101, expected at most 100\)$/,
   },
   {
+    limit: 'maxHedges',
+    name: 'a hedge policy of 11 hedges',
+    text: edit('timeout: 500ms', 'timeout: 500ms\n            hedge: {after: 100ms, max: 11}'),
+    at: { needle: '11}', sub: '11' },
+    path: 'services.api.endpoints.get.steps[0].hedge.max',
+    message: /^too many hedges \(found 11, expected at most 10\)$/,
+  },
+  {
     limit: 'maxScheduleEntries',
     name: 'a rate schedule of 10 001 entries',
     text: edit('rate: 10/s\n', `rate: 10/s\n    schedule:\n${range(10_001).map((i) => `      - {at: ${i + 1}ms, rate: 1/s}\n`).join('')}`),
