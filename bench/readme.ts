@@ -43,7 +43,7 @@ export function renderReadmeBlock(r: BenchResults): string {
   let chNote = '';
   if (chCmp && chCmp.ratio < TARGETS.chainVsSimpy && simpy) {
     const vsAssumed = ch.requestsPerSec / ASSUMED_SIMPY_CHAIN_PER_SEC;
-    chNote = ` (SimPy runs at ${si(chCmp.simpyPerSec)}/s here, not the ~${si(ASSUMED_SIMPY_CHAIN_PER_SEC)}/s the target assumed; against that, ${ratio(vsAssumed)})`;
+    chNote = ` (SimPy runs at ${si(chCmp.simpyPerSec)}/s here, not the ~${ASSUMED_SIMPY_CHAIN_PER_SEC / 1000} k/s the target assumed; against that, ${ratio(vsAssumed)})`;
   }
   L.push(
     `| 4-hop chain, 1000 req/s, ${spanWords(ch.simulatedMs)} simulated (16 workers per hop, lognormal work, 1 ms links, 0.1% errors, 1 s client timeout) | **${si(ch.requestsPerSec)} simulated requests/s** (${si(ch.eventsPerSec)} events/s) | ${chCmp ? `${si(chCmp.simpyPerSec)}/s (${ratio(chCmp.ratio)})` : 'not installed'} | ≥ ${TARGETS.chainVsSimpy}× SimPy: ${met(target('chain-vs-simpy').pass)}${chNote} |`,
@@ -51,7 +51,10 @@ export function renderReadmeBlock(r: BenchResults): string {
 
   const short = f.chainShort;
   const growth = ch.peakRssMB / short.peakRssMB;
-  const live = ch.liveHeapMB !== null && short.liveHeapMB !== null ? `; live heap ${mb(ch.liveHeapMB)} and ${mb(short.liveHeapMB)}` : '';
+  let live = '';
+  if (ch.liveHeapMB !== null && short.liveHeapMB !== null) {
+    live = mb(ch.liveHeapMB) === mb(short.liveHeapMB) ? `; live heap ${mb(ch.liveHeapMB)} at both` : `; live heap ${mb(ch.liveHeapMB)} and ${mb(short.liveHeapMB)}`;
+  }
   const memPass = target('chain-rss').pass === true && target('chain-rss-growth').pass === true;
   L.push(
     `| memory, the same chain | peak RSS ${mb(ch.peakRssMB)} for ${spanWords(ch.simulatedMs)}, ${mb(short.peakRssMB)} for ${spanWords(short.simulatedMs)} (${growth.toFixed(2)}×)${live} | | < ${TARGETS.chainPeakRssMB} MB and ≤ ${TARGETS.chainRssGrowth}×: ${met(memPass)} |`,
@@ -69,6 +72,9 @@ export function renderReadmeBlock(r: BenchResults): string {
       );
     }
   }
+  L.push('');
+  L.push('One run of `npm run bench`. On this shared virtual machine the figures, SimPy\'s included, move by');
+  L.push('20% or more from one run to the next: compare figures taken in the same run.');
   L.push('');
   L.push('The engine checks itself while it runs: the benchmark\'s M/M/1 gives the theoretical mean, median,');
   L.push('p99 and utilization, and its chain agrees with SimPy\'s on availability and mean latency.');
