@@ -46,6 +46,9 @@ export function recoveryTimes(
     // With less than a hold left after the fault, no verdict: not the same as "did not recover".
     const undetermined = Math.floor(endMs / bucketMs) + holdBuckets > n;
     for (let b = Math.floor(endMs / bucketMs); b + holdBuckets <= n; b++) {
+      // A hold starts where traffic is seen to succeed again, never on a bucket without
+      // arrivals: otherwise a longer hold could start earlier and give a shorter recovery.
+      if (total[b] === 0) continue;
       let ok = true;
       let seen = 0;
       for (let k = b; k < b + holdBuckets; k++) {

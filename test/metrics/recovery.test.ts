@@ -149,9 +149,15 @@ describe('recoveryTimes: buckets without arrivals neither break nor make a hold'
   });
 
   it('an empty bucket does not hide a relapse next to it', () => {
-    // A relapse, then an empty bucket, then good for good: recovered after the relapse, not before.
+    // A relapse, then an empty bucket, then good for good: recovered at the first good bucket
+    // after the relapse (the empty one cannot start a hold), not before.
     const r = recoveryOf(FAULT, shaped((b) => (b === END_BUCKET + 3 ? 500 : b === END_BUCKET + 4 ? null : 999)), { holdMs: 10_000 });
-    expect(r.recoveredAfterMs).toBe(4000);
+    expect(r.recoveredAfterMs).toBe(5000);
+  });
+
+  it('a hold starts at a bucket with arrivals: with nothing arriving for 5 s after the fault, every hold gives 5 s', () => {
+    const tl = shaped((b) => (b < END_BUCKET + 5 ? null : 999));
+    for (const holdMs of [1000, 3000, 6000, 30_000]) expect(recoveryOf(FAULT, tl, { holdMs }).recoveredAfterMs, `hold ${holdMs}`).toBe(5000);
   });
 });
 
