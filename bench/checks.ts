@@ -3,7 +3,7 @@ import { TARGETS, type BenchPlan } from './plan.js';
 import type { Comparison, ModelCheck, TargetResult } from './results.js';
 import type { SimpyResult } from './simpy.js';
 import type { SpeedupMeasurement } from './speedup.js';
-import { mb, ms, pct, ratio, si } from './format.js';
+import { mb, ms, pct, ratio, si, spanLabel } from './format.js';
 
 interface Figures {
   plan: BenchPlan;
@@ -71,9 +71,6 @@ export function targets(f: Figures, comparisons: Comparison[]): TargetResult[] {
   ];
 }
 
-function spanLabel(msSim: number): string {
-  return msSim >= 3_600_000 ? `${msSim / 3_600_000} h` : msSim >= 60_000 ? `${msSim / 60_000} min` : `${msSim / 1000} s`;
-}
 
 /**
  * Do the simulated results make sense? A fast simulator that computes the wrong thing is

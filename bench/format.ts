@@ -19,6 +19,11 @@ export function span(ms: number): string {
   return `${ms.toFixed(0)} ms`;
 }
 
+/** A simulated span in words for labels → "1 h", "10 min", "20 s". */
+export function spanLabel(msSim: number): string {
+  return msSim >= 3_600_000 ? `${msSim / 3_600_000} h` : msSim >= 60_000 ? `${msSim / 60_000} min` : `${msSim / 1000} s`;
+}
+
 export function mb(n: number): string {
   return `${n.toFixed(0)} MB`;
 }

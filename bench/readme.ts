@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mb, ratio, si } from './format.js';
+import { mb, ratio, si, spanLabel } from './format.js';
 import { ROOT } from './paths.js';
 import { TARGETS } from './plan.js';
 import type { BenchResults } from './results.js';
@@ -46,7 +46,7 @@ export function renderReadmeBlock(r: BenchResults): string {
     chNote = ` (SimPy runs at ${si(chCmp.simpyPerSec)}/s here, not the ~${ASSUMED_SIMPY_CHAIN_PER_SEC / 1000} k/s the target assumed; against that, ${ratio(vsAssumed)})`;
   }
   L.push(
-    `| 4-hop chain, 1000 req/s, ${spanWords(ch.simulatedMs)} simulated (16 workers per hop, lognormal work, 1 ms links, 0.1% errors, 1 s client timeout) | **${si(ch.requestsPerSec)} simulated requests/s** (${si(ch.eventsPerSec)} events/s) | ${chCmp ? `${si(chCmp.simpyPerSec)}/s (${ratio(chCmp.ratio)})` : 'not installed'} | ≥ ${TARGETS.chainVsSimpy}× SimPy: ${met(target('chain-vs-simpy').pass)}${chNote} |`,
+    `| 4-hop chain, 1000 req/s, ${spanLabel(ch.simulatedMs)} simulated (16 workers per hop, lognormal work, 1 ms links, 0.1% errors, 1 s client timeout) | **${si(ch.requestsPerSec)} simulated requests/s** (${si(ch.eventsPerSec)} events/s) | ${chCmp ? `${si(chCmp.simpyPerSec)}/s (${ratio(chCmp.ratio)})` : 'not installed'} | ≥ ${TARGETS.chainVsSimpy}× SimPy: ${met(target('chain-vs-simpy').pass)}${chNote} |`,
   );
 
   const short = f.chainShort;
@@ -57,7 +57,7 @@ export function renderReadmeBlock(r: BenchResults): string {
   }
   const memPass = target('chain-rss').pass === true && target('chain-rss-growth').pass === true;
   L.push(
-    `| memory, the same chain | peak RSS ${mb(ch.peakRssMB)} for ${spanWords(ch.simulatedMs)}, ${mb(short.peakRssMB)} for ${spanWords(short.simulatedMs)} (${growth.toFixed(2)}×)${live} | | < ${TARGETS.chainPeakRssMB} MB and ≤ ${TARGETS.chainRssGrowth}×: ${met(memPass)} |`,
+    `| memory, the same chain | peak RSS ${mb(ch.peakRssMB)} for ${spanLabel(ch.simulatedMs)}, ${mb(short.peakRssMB)} for ${spanLabel(short.simulatedMs)} (${growth.toFixed(2)}×)${live} | | < ${TARGETS.chainPeakRssMB} MB and ≤ ${TARGETS.chainRssGrowth}×: ${met(memPass)} |`,
   );
 
   const sp = r.speedup;
@@ -93,8 +93,4 @@ export function replaceBlock(text: string, block: string): string {
 
 export function updateReadme(r: BenchResults): void {
   writeFileSync(README_FILE, replaceBlock(readFileSync(README_FILE, 'utf8'), renderReadmeBlock(r)));
-}
-
-function spanWords(msSim: number): string {
-  return msSim >= 3_600_000 ? `${msSim / 3_600_000} h` : `${msSim / 60_000} min`;
 }

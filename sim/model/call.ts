@@ -174,7 +174,7 @@ export class Invocation {
         this.site.world.sim.schedule(b.maxWaitMs, bulkheadWaitExpired, waiter);
         return;
       }
-      this.failLocal(REJECTED, 'bulkhead');
+      this.bulkheadRefused();
       return;
     }
     this.afterBulkhead();
@@ -182,11 +182,8 @@ export class Invocation {
 
   /** Holding a bulkhead slot (if any): ask the breaker, then send. */
   afterBulkhead(): void {
-    const br = this.state.breaker;
-    if (br !== null && !br.tryAcquire(this.site.world.sim.nowMs)) {
-      this.releaseBulkhead();
-      if (this.op.measured) this.site.stats.shortCircuited++;
-      this.failLocal(SHORT_CIRCUITED, 'short-circuit');
+    if (!this.breakerAdmits(this.site.world.sim.nowMs)) {
+      this.retryOrFinish(SHORT_CIRCUITED);
       return;
     }
     this.send(0);
@@ -212,21 +209,12 @@ export class Invocation {
       this.hedgeAtMs = now + h.afterMs;
       sim.at(this.hedgeAtMs, hedgeTimer, this);
     }
-    const measured = this.op.measured;
     const b = this.state.bulkhead;
     if (b !== null && !b.tryAcquire()) {
-      if (measured) site.stats.rejected++;
-      if (this.op.trace !== null) this.op.trace.mark('bulkhead', site.key, this.parentSpan, now, 'rejected');
+      this.refused('bulkhead');
       return;
     }
-    const br = this.state.breaker;
-    if (br !== null && !br.tryAcquire(now)) {
-      this.releaseBulkhead();
-      if (measured) site.stats.shortCircuited++;
-      if (this.op.trace !== null) this.op.trace.mark('short-circuit', site.key, this.parentSpan, now, 'short-circuited');
-      return;
-    }
-    this.send(n);
+    if (this.breakerAdmits(now)) this.send(n);
   }
 
   /** Sends an attempt: the try's first (`hedge` 0) or its `hedge`-th hedge. */
@@ -296,11 +284,28 @@ export class Invocation {
     this.retryOrFinish(outcome);
   }
 
-  /** Refused before anything was sent: by the breaker or the bulkhead. */
-  failLocal(outcome: Outcome, kind: 'short-circuit' | 'bulkhead'): void {
-    if (outcome === REJECTED && this.op.measured) this.site.stats.rejected++;
+  /** The bulkhead refused the try's attempt (full, or its wait ran out): the try is rejected. */
+  bulkheadRefused(): void {
+    this.refused('bulkhead');
+    this.retryOrFinish(REJECTED);
+  }
+
+  /** Asks the breaker (holding a bulkhead slot, if any); a refusal gives the slot back and is counted. */
+  private breakerAdmits(now: number): boolean {
+    const br = this.state.breaker;
+    if (br === null || br.tryAcquire(now)) return true;
+    this.releaseBulkhead();
+    this.refused('short-circuit');
+    return false;
+  }
+
+  /** Counts and traces an attempt refused before it was sent: by the bulkhead or the breaker. */
+  private refused(kind: 'short-circuit' | 'bulkhead'): void {
+    if (this.op.measured) {
+      if (kind === 'bulkhead') this.site.stats.rejected++;
+      else this.site.stats.shortCircuited++;
+    }
     if (this.op.trace !== null) this.op.trace.mark(kind, this.site.key, this.parentSpan, this.site.world.sim.nowMs, kind === 'bulkhead' ? 'rejected' : 'short-circuited');
-    this.retryOrFinish(outcome);
   }
 
   private retryOrFinish(outcome: Outcome): void {
@@ -380,5 +385,5 @@ function admitWaiter(w: BulkheadWaiter): void {
 function bulkheadWaitExpired(w: BulkheadWaiter): void {
   if (w.admitted) return;
   w.expired = true;
-  w.inv.failLocal(REJECTED, 'bulkhead');
+  w.inv.bulkheadRefused();
 }

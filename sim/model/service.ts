@@ -91,6 +91,13 @@ export class ServiceRt {
     return settled ? inst.up : !inst.up;
   }
 
+  /** How many instances the balancer believes are up. */
+  private liveCount(nowMs: number): number {
+    let live = 0;
+    for (const inst of this.instances) if (this.routable(inst, nowMs)) live++;
+    return live;
+  }
+
   pick(nowMs: number): InstanceRt {
     const all = this.instances;
     const n = all.length;
@@ -105,8 +112,7 @@ export class ServiceRt {
       case 'random': {
         // One draw per pick, whatever is down, so the stream stays aligned across variants.
         const u = this.balancerStream.next();
-        let live = 0;
-        for (const inst of all) if (this.routable(inst, nowMs)) live++;
+        const live = this.liveCount(nowMs);
         if (live === 0) return all[Math.floor(u * n)];
         let k = Math.floor(u * live);
         for (const inst of all) if (this.routable(inst, nowMs) && k-- === 0) return inst;
@@ -115,8 +121,7 @@ export class ServiceRt {
       case 'least-outstanding': {
         // Ties go round-robin over the routable instances, so an idle pool is used evenly
         // even with one of them down (turns are not handed to the down one's neighbour).
-        let live = 0;
-        for (const inst of all) if (this.routable(inst, nowMs)) live++;
+        const live = this.liveCount(nowMs);
         if (live === 0) return all[this.rr++ % n];
         let skip = this.rr++ % live;
         let start = 0;

@@ -1,7 +1,7 @@
 import { meanOf } from '../engine/distributions.js';
 import { chooseBucketMs } from '../metrics/timeline.js';
 import { walkSteps } from '../scenario/references.js';
-import type { Scenario, Step } from '../scenario/types.js';
+import type { CallPolicies, Scenario, Step } from '../scenario/types.js';
 
 /**
  * A pessimistic estimate of the events one run needs: operations (rates × duration, or users
@@ -25,7 +25,7 @@ export function estimateEvents(s: Scenario): number {
   const stepsCost = (steps: Step[], depth: number): number => {
     let n = 0;
     walkSteps(steps, [], (step) => {
-      const attempts = step.kind === 'parallel' ? 1 : (step.retry?.maxAttempts ?? 1) * (1 + (step.hedge?.max ?? 0));
+      const attempts = step.kind === 'parallel' ? 1 : attemptsPerCall(step);
       if (step.kind === 'call') n += step.times * attempts * perCall(`${step.target.service}.${step.target.endpoint}`, depth + 1);
       if (step.kind === 'publish') n += attempts * (4 + 6 + perCall(consumers.get(step.queue) ?? '', depth + 1));
     });
@@ -33,7 +33,7 @@ export function estimateEvents(s: Scenario): number {
   };
   let total = s.durationMs / 1000 + 100; // level sampling and faults
   for (const t of s.traffic) {
-    const attempts = (t.retry?.maxAttempts ?? 1) * (1 + (t.hedge?.max ?? 0));
+    const attempts = attemptsPerCall(t);
     const perOp = 2 + attempts * perCall(`${t.target.service}.${t.target.endpoint}`, 0);
     const ops =
       t.arrivals === 'closed'
@@ -57,4 +57,9 @@ export function estimateRunBytes(s: Scenario): number {
   for (const svc of s.services) for (const ep of svc.endpoints) walkSteps(ep.steps, [], (step) => void (step.kind !== 'parallel' && step.circuitBreaker ? breakerSteps++ : 0));
   const series = 2 * s.services.length + 2 * breakerSteps + 3 * s.queues.length;
   return 64 * 1024 + buckets * (260 + 8 * 5 + 16 * series);
+}
+
+/** The most attempts one call can make: every try, each with all its hedges. */
+function attemptsPerCall(p: Pick<CallPolicies, 'retry' | 'hedge'>): number {
+  return (p.retry?.maxAttempts ?? 1) * (1 + (p.hedge?.max ?? 0));
 }

@@ -1,6 +1,7 @@
 import FastestValidator from 'fastest-validator';
 import { show, type Issue, type Path } from './errors.js';
 import { LIMITS } from './limits.js';
+import { FAULT_KINDS } from './types.js';
 
 /**
  * The structural schema of a scenario file (fastest-validator): types, enums, required and
@@ -116,12 +117,10 @@ const queue = strict(
   false,
 );
 
-const FAULT_KINDS = ['outage', 'crash', 'errors', 'latency', 'capacity', 'partition', 'loss', 'surge'];
-
 const fault = strict(
   {
     target: { type: 'string' },
-    kind: { type: 'enum', values: FAULT_KINDS },
+    kind: { type: 'enum', values: [...FAULT_KINDS] },
     at: { type: 'any' },
     for: any,
     restartAfter: any,

@@ -210,7 +210,9 @@ export type FaultTarget =
   | { type: 'traffic'; source: string }
   | { type: 'queue'; queue: string };
 
-export type FaultKind = 'outage' | 'crash' | 'errors' | 'latency' | 'capacity' | 'partition' | 'loss' | 'surge';
+export const FAULT_KINDS = ['outage', 'crash', 'errors', 'latency', 'capacity', 'partition', 'loss', 'surge'] as const;
+
+export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface Fault {
   /** Display label, e.g. `payments outage @2m`. */
