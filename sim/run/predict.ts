@@ -1,6 +1,6 @@
 import { meanOf, quantileOf, type Dist } from '../engine/distributions.js';
 import { walkSteps } from '../scenario/references.js';
-import type { Endpoint, EndpointRef, Queue, RetryOn, RetryPolicy, Scenario, Service, ServiceKind, Step } from '../scenario/types.js';
+import type { Endpoint, EndpointRef, HedgePolicy, Queue, RetryOn, RetryPolicy, Scenario, Service, ServiceKind, Step } from '../scenario/types.js';
 
 /**
  * Analytic predictions for `faultline explain` ("predict, then run"): what simple theory says
@@ -8,9 +8,9 @@ import type { Endpoint, EndpointRef, Queue, RetryOn, RetryPolicy, Scenario, Serv
  *
  * - availability: the series product Π(1 − errorRate) along each traffic target's synchronous
  *   call tree (no faults), without and with retries (1 − (1 − p)ⁿ per retried layer);
- * - load: each endpoint's arrival rate λ, pushed down the call tree from the traffic sources,
- *   and each service's utilization ρ = λ·E[work] / (instances × concurrency), with an estimate
- *   of the worker holding time (work + waiting for downstream calls);
+ * - load: each endpoint's arrival rate λ, pushed down the call tree from the traffic sources
+ *   (hedges included), and each service's utilization ρ = λ·E[work] / (instances × concurrency),
+ *   with an estimate of the worker holding time (work + waiting for downstream calls);
  * - amplification: the worst case rᴸ, the product of maxAttempts along nested retrying layers.
  *
  * Pure functions: no I/O, no randomness. Every number comes with the formula it uses.
@@ -132,6 +132,76 @@ export function holdingTimes(s: Scenario): Map<string, number> {
   return memo;
 }
 
+// ───────────────────────────── hedges ─────────────────────────────
+
+/**
+ * Hedges one try of a call sends when nothing fails. Hedge k goes out at k × after if no
+ * attempt sent so far has answered; with independent attempts and no queueing,
+ * P(hedge k) = Π_{i=1..k} S(min(i × after, timeout)), where S(t) is the chance that an attempt
+ * takes longer than t (an attempt still running at its timeout has failed: it never answers
+ * successfully). A hedge due after the timeout is sent only while a later attempt is in flight,
+ * which the product already requires; with after ≥ timeout no hedge is ever sent.
+ */
+export function expectedHedges(h: HedgePolicy, timeoutMs: number | null, tail: (tMs: number) => number): number {
+  const limit = timeoutMs ?? Infinity;
+  if (h.afterMs >= limit) return 0;
+  let sum = 0;
+  let p = 1;
+  for (let k = 1; k <= h.max; k++) {
+    p *= tail(Math.min(k * h.afterMs, limit));
+    if (p === 0) break;
+    sum += p;
+  }
+  return sum;
+}
+
+/**
+ * S(t) for one attempt of a call from `caller` to `target`: the callee's work tail, shifted by
+ * the link's mean latency both ways. No queueing: at high load attempts are later, and hedge
+ * more, than this says. Null when the callee makes calls of its own: its response time is
+ * then a sum of its work and its callees' times, whose tail these first-order estimates do
+ * not have (shifting by their mean would say "always late" or "never late" for the wrong
+ * reasons).
+ */
+function attemptTail(ix: Index, caller: string, target: EndpointRef): ((tMs: number) => number) | null {
+  const at = ix.endpoints.get(refKey(target));
+  if (!at || at.ep.steps.length > 0) return null;
+  const shiftMs = 2 * ix.latencyMs(caller, target.service);
+  return (t) => tailBeyond(at.ep.work, t - shiftMs);
+}
+
+/** A call site that hedges, and what its hedges add to the load. */
+export interface HedgeLoad {
+  /** `client shoppers → search.query`, `search.query → index.lookup`. */
+  label: string;
+  afterMs: number;
+  max: number;
+  /** False when the callee makes calls of its own (see attemptTail): its hedges are left out of the loads. */
+  predicted: boolean;
+  /** P(an attempt takes longer than `after`): the chance of the first hedge (NaN when not predicted). */
+  firstHedge: number;
+  /** Expected hedges per try (see expectedHedges): the callee gets 1 + this requests per call (0 when not predicted). */
+  perCall: number;
+}
+
+function hedgeLoad(label: string, h: HedgePolicy, timeoutMs: number | null, tail: ((tMs: number) => number) | null): HedgeLoad {
+  if (tail === null) return { label, afterMs: h.afterMs, max: h.max, predicted: false, firstHedge: NaN, perCall: 0 };
+  const firstHedge = h.afterMs >= (timeoutMs ?? Infinity) ? 0 : tail(h.afterMs);
+  return { label, afterMs: h.afterMs, max: h.max, predicted: true, firstHedge, perCall: expectedHedges(h, timeoutMs, tail) };
+}
+
+/** Every hedging call site: the traffic sources' (by index; null without a hedge) and the call steps'. */
+function hedgeLoads(ix: Index): { sources: Array<HedgeLoad | null>; steps: Map<Step, HedgeLoad> } {
+  const sources = ix.s.traffic.map((t) => (t.hedge ? hedgeLoad(`client ${t.name} → ${refKey(t.target)}`, t.hedge, t.timeoutMs, attemptTail(ix, t.name, t.target)) : null));
+  const steps = new Map<Step, HedgeLoad>();
+  for (const [key, { svc, ep }] of ix.endpoints) {
+    walkSteps(ep.steps, [], (st) => {
+      if (st.kind === 'call' && st.hedge) steps.set(st, hedgeLoad(`${key} → ${refKey(st.target)}`, st.hedge, st.timeoutMs, attemptTail(ix, svc.name, st.target)));
+    });
+  }
+  return { sources, steps };
+}
+
 // ───────────────────────────── load and utilization ─────────────────────────────
 
 export interface ClosedLoopBound {
@@ -222,6 +292,8 @@ export interface LoadPrediction {
   cycles: string[];
   /** Some source's peak (schedule, surge) differs from its base rate. */
   hasPeak: boolean;
+  /** The hedging call sites (traffic sources first): their hedges are in the loads. */
+  hedges: HedgeLoad[];
 }
 
 type Node = string; // `e:service.endpoint` or `q:queue`
@@ -235,8 +307,11 @@ interface Rates {
 
 const NO_LOAD: Rates = { perSec: 0, peakPerSec: 0, bound: false };
 
-/** The graph of first-attempt requests: endpoint → callee (× times), endpoint → queue, queue → consumer. */
-function requestGraph(ix: Index): { edges: Map<Node, Map<Node, number>>; order: Node[]; cyclic: Set<Node> } {
+/**
+ * The graph of first-attempt requests: endpoint → callee (× times, × 1 + its expected hedges),
+ * endpoint → queue, queue → consumer.
+ */
+function requestGraph(ix: Index, hedges: Map<Step, HedgeLoad>): { edges: Map<Node, Map<Node, number>>; order: Node[]; cyclic: Set<Node> } {
   const edges = new Map<Node, Map<Node, number>>();
   const add = (from: Node, to: Node, w: number) => {
     const m = edges.get(from) ?? new Map<Node, number>();
@@ -247,7 +322,7 @@ function requestGraph(ix: Index): { edges: Map<Node, Map<Node, number>>; order: 
   for (const [key, { ep }] of ix.endpoints) {
     nodes.push(`e:${key}`);
     walkSteps(ep.steps, [], (step) => {
-      if (step.kind === 'call') add(`e:${key}`, `e:${refKey(step.target)}`, step.times);
+      if (step.kind === 'call') add(`e:${key}`, `e:${refKey(step.target)}`, step.times * (1 + (hedges.get(step)?.perCall ?? 0)));
       if (step.kind === 'publish') add(`e:${key}`, `q:${step.queue}`, 1);
     });
   }
@@ -273,9 +348,12 @@ function requestGraph(ix: Index): { edges: Map<Node, Map<Node, number>>; order: 
   return { edges, order, cyclic: new Set(nodes.filter((n) => !done.has(n))) };
 }
 
-/** Requests each node receives per operation started at `target` (first attempts, nothing failing); NaN below a cycle. */
-function multiplicities(graph: ReturnType<typeof requestGraph>, target: Node): Map<Node, number> {
-  const m = new Map<Node, number>([[target, 1]]);
+/**
+ * Requests each node receives per operation started at `target` (first attempts and hedges,
+ * nothing failing; the target gets `first`: 1 + the client's hedges); NaN below a cycle.
+ */
+function multiplicities(graph: ReturnType<typeof requestGraph>, target: Node, first: number): Map<Node, number> {
+  const m = new Map<Node, number>([[target, first]]);
   for (const n of graph.order) {
     const here = m.get(n);
     if (!here) continue;
@@ -314,12 +392,13 @@ function statusOf(rhoWork: number, rhoHold: number, perSec: number): LoadStatus 
 export function predictLoad(s: Scenario): LoadPrediction {
   const ix = new Index(s);
   const holds = holdingTimes(s);
-  const graph = requestGraph(ix);
+  const hedging = hedgeLoads(ix);
+  const graph = requestGraph(ix, hedging.steps);
   const perEndpoint = new Map<string, Rates>();
   const perQueue = new Map<string, Rates>();
-  const sources: SourceLoad[] = s.traffic.map((t) => {
+  const sources: SourceLoad[] = s.traffic.map((t, ti) => {
     const target = refKey(t.target);
-    const m = multiplicities(graph, `e:${target}`);
+    const m = multiplicities(graph, `e:${target}`, 1 + (hedging.sources[ti]?.perCall ?? 0));
     let perSec: number;
     let peakPerSec: number;
     let closed: ClosedLoopBound | null = null;
@@ -429,6 +508,7 @@ export function predictLoad(s: Scenario): LoadPrediction {
     queues,
     cycles: [...graph.cyclic].map((n) => n.slice(2)).sort(),
     hasPeak: sources.some((x) => x.peakPerSec !== x.perSec && !Number.isNaN(x.perSec)),
+    hedges: [...hedging.sources.filter((h) => h !== null), ...hedging.steps.values()],
   };
 }
 
@@ -683,12 +763,15 @@ function noteRetry(notes: Set<string>, where: string, attempt: Eval, retry: Retr
 }
 
 /**
- * P(X > t) for a distribution with a closed-form quantile function, by bisection on it; null
- * for a mixture (no closed form).
+ * P(X > t): by bisection on the quantile function, which every distribution but a mixture has
+ * in closed form; a mixture's tail is its parts' tails, weighted.
  */
-export function tailBeyond(d: Dist, t: number): number | null {
-  if (quantileOf(d, 0.5) === undefined) return null;
-  if (t <= 0) return 1;
+export function tailBeyond(d: Dist, t: number): number {
+  if (d.kind === 'mix') {
+    const total = d.parts.reduce((sum, p) => sum + p.weight, 0);
+    return d.parts.reduce((sum, p) => sum + (p.weight / total) * tailBeyond(p.dist, t), 0);
+  }
+  if (t < 0) return 1;
   let lo = 0; // quantile(lo) ≤ t
   let hi = 1;
   if ((quantileOf(d, 0) ?? 0) > t) return 1;

@@ -67,6 +67,34 @@ describe('explain rendering', () => {
     expect(shown).toContain('Takeaway  The secret answer.');
   });
 
+  it('counts hedges in the load where the callee is a leaf, and says where it cannot', () => {
+    const yaml = `name: hedges
+duration: 1m
+traffic: {users: {target: front.get, rate: 100/s, hedge: {after: 50ms}}}
+services:
+  front:
+    endpoints: {get: {work: 1ms, steps: [{call: back.get, hedge: {after: 10ms}}]}}
+  back:
+    concurrency: 64
+    endpoints: {get: {work: {exponential: {mean: 10ms}}}}
+variants:
+  none:
+    set:
+      traffic.users.hedge: null
+      services.front.endpoints.get.steps[0].hedge: null
+`;
+    const text = renderExplain(loadScenarioText(yaml, 'hedges.yaml'), { arg: 'hedges.yaml', text: null, variants: null, predictions: true, answers: false }).replace(/\s+/g, ' ');
+    // Exp(10 ms) work: P(an attempt outlasts 10 ms) = e^(−1) = 36.8%; back gets 100 × (1 + e^(−1)) = 136.8/s.
+    expect(text).toContain('front.get → back.get: a hedge after 10ms; an attempt outlasts 10ms with P ≈ 36.8%, so ≈ 0.368 hedges per call, counted in the λ below it.');
+    expect(text).toMatch(/back 136\.8\/s 10ms/);
+    expect(text).toContain('client users → front.get: a hedge after 50ms; not predicted: the callee makes calls of its own');
+    expect(text).toContain('with nothing failing, 2.37 requests per operation');
+    // Without hedges the loads differ from the baseline's, so the variant shows its own table.
+    const variant = text.slice(text.indexOf('variant none'));
+    expect(variant).toMatch(/back 100\/s 10ms/);
+    expect(variant).toContain('with nothing failing, 2 requests per operation');
+  });
+
   it('describes distributions, policies, queues and faults in words', () => {
     const yaml = `name: words
 duration: 5m

@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  expectedHedges,
   formatAvailability,
   formatProbability,
   holdingTimes,
@@ -19,6 +20,7 @@ import { loadScenarioFile, loadScenarioText } from '../../sim/scenario/load.js';
 import type { Scenario } from '../../sim/scenario/types.js';
 import { REPO } from '../helpers/cli.js';
 import { simulate } from '../helpers/sim.js';
+import { Z } from '../helpers/stats.js';
 
 /**
  * The analytic predictions of `faultline explain`, against tiny scenarios worked by hand.
@@ -478,7 +480,82 @@ describe('formulas', () => {
     expect(tailBeyond({ kind: 'constant', value: 5 }, 10)).toBe(0);
     expect(tailBeyond({ kind: 'constant', value: 5 }, 1)).toBe(1);
     expect(tailBeyond({ kind: 'uniform', min: 0, max: 100 }, 25)).toBeCloseTo(0.75, 9);
-    expect(tailBeyond({ kind: 'mix', parts: [{ weight: 1, dist: { kind: 'constant', value: 1 } }] }, 1)).toBeNull();
+  });
+
+  it("tail probabilities of a mixture: its parts' tails, weighted (weights need not sum to 1)", () => {
+    const mix = {
+      kind: 'mix' as const,
+      parts: [
+        { weight: 1, dist: { kind: 'exponential' as const, mean: 10 } },
+        { weight: 3, dist: { kind: 'exponential' as const, mean: 100 } },
+      ],
+    };
+    expect(tailBeyond(mix, 50)).toBeCloseTo(0.25 * Math.exp(-5) + 0.75 * Math.exp(-0.5), 9);
+    const constants = { kind: 'mix' as const, parts: [{ weight: 2, dist: { kind: 'constant' as const, value: 1 } }, { weight: 8, dist: { kind: 'constant' as const, value: 9 } }] };
+    expect([tailBeyond(constants, 0.5), tailBeyond(constants, 5), tailBeyond(constants, 10)]).toEqual([1, 0.8, 0]);
+  });
+});
+
+describe('hedges', () => {
+  const m = 10; // Exp(10 ms): S(t) = e^(−t/10)
+  const S = (t: number) => Math.exp(-t / m);
+
+  it('one hedge after d is sent when the first attempt outlasts d: S(d)', () => {
+    expect(expectedHedges({ afterMs: 10, max: 1 }, null, S)).toBeCloseTo(Math.exp(-1), 12);
+  });
+
+  it('hedge k needs every attempt so far unanswered: Σₖ Π_{i≤k} S(i·d)', () => {
+    // Hedge 2 at 2d: the first attempt outlasts 2d and the first hedge (sent at d) outlasts d.
+    expect(expectedHedges({ afterMs: 10, max: 2 }, null, S)).toBeCloseTo(Math.exp(-1) + Math.exp(-1) * Math.exp(-2), 12);
+    expect(expectedHedges({ afterMs: 10, max: 3 }, null, S)).toBeCloseTo(Math.exp(-1) + Math.exp(-3) + Math.exp(-6), 12);
+  });
+
+  it('an attempt still running at its timeout has failed: S is capped at the timeout, and no hedge is due at or after it', () => {
+    expect(expectedHedges({ afterMs: 10, max: 3 }, 15, S)).toBeCloseTo(S(10) + S(10) * S(15) + S(10) * S(15) * S(15), 12);
+    expect(expectedHedges({ afterMs: 20, max: 3 }, 20, S)).toBe(0);
+  });
+
+  it("of a client on a leaf multiply the target's λ and the requests per operation by 1 + S(after)", () => {
+    const s = scenario(`name: client-hedge
+duration: 1m
+traffic: {users: {target: back.get, rate: 100/s, hedge: {after: 5ms}}}
+services:
+  back: {concurrency: 64, endpoints: {get: {work: {exponential: {mean: 10ms}}}}}
+`);
+    const p = predictLoad(s);
+    expect(p.hedges[0].perCall).toBeCloseTo(S(5), 12);
+    expect(service(s, 'back').perSec).toBeCloseTo(100 * (1 + S(5)), 9);
+    expect(p.sources[0].requestsPerOperation).toBeCloseTo(1 + S(5), 12);
+  });
+
+  it("add to the callee's λ and to the requests per operation, the network shifting the work tail", () => {
+    const yaml = (link: string) => `name: hedged
+duration: 1m
+traffic: {users: {target: front.get, rate: 100/s, hedge: {after: 10ms}}}
+services:
+  front:
+    endpoints: {get: {work: 1ms, steps: [{call: back.get, timeout: 1s, hedge: {after: 12ms, max: 2}}]}}
+  back:
+    concurrency: 64
+    endpoints: {get: {work: {exponential: {mean: 10ms}}}}
+${link}`;
+    const s = scenario(yaml(''));
+    const call = S(12) + S(12) * S(24);
+    const p = predictLoad(s);
+    expect(p.hedges.map((h) => [h.label, h.predicted])).toEqual([
+      ['client users → front.get', false],
+      ['front.get → back.get', true],
+    ]);
+    expect(p.hedges[1].perCall).toBeCloseTo(call, 9);
+    expect(p.hedges[1].firstHedge).toBeCloseTo(S(12), 9);
+    // front calls back: its response time's tail is not known here, so the client's hedges are left out of λ.
+    expect(p.hedges[0].perCall).toBe(0);
+    expect(service(s, 'front').perSec).toBeCloseTo(100, 9);
+    expect(service(s, 'back').perSec).toBeCloseTo(100 * (1 + call), 6);
+    expect(p.sources[0].requestsPerOperation).toBeCloseTo(2 + call, 9);
+    // A 1 ms link each way makes back's attempts 2 ms later: S(12 − 2).
+    const slow = predictLoad(scenario(yaml('links:\n  default: {latency: 1ms}')));
+    expect(slow.hedges[1].firstHedge).toBeCloseTo(S(10), 9);
   });
 });
 
@@ -537,5 +614,30 @@ links:
     expect(Math.abs(measured.front.utilization! - front.rhoHold) / front.rhoHold).toBeLessThan(0.05);
     expect(Math.abs(measured.back.utilization! - back.rhoWork) / back.rhoWork).toBeLessThan(0.05);
     expect(front.rhoWork).toBeLessThan(measured.front.utilization!);
+  });
+
+  it('hedges per call match the run when nothing queues (independent attempts: exact)', () => {
+    // Exp(10 ms) work, hedges at 10 and 20 ms; 200/s × ~1.4 attempts × 10 ms ≈ 3 of 64 workers busy: no queueing.
+    const yaml = `name: check
+duration: 60s
+seed: 5
+traffic: {users: {target: front.get, rate: 200/s}}
+services:
+  front:
+    concurrency: 64
+    endpoints: {get: {work: 1ms, steps: [{call: back.get, hedge: {after: 10ms, max: 2}}]}}
+  back:
+    concurrency: 64
+    endpoints: {get: {work: {exponential: {mean: 10ms}}}}
+`;
+    const predicted = predictLoad(scenario(yaml)).hedges[0];
+    const p1 = Math.exp(-1);
+    const p2 = Math.exp(-3);
+    expect(predicted.perCall).toBeCloseTo(p1 + p2, 12);
+    const c = simulate(yaml, { replications: 1 }).results.get('baseline')!.calls['front->back.get'];
+    const calls = c.attempts - c.hedges;
+    // H = 1{hedge 1} + 1{hedge 2}, hedge 2 only after hedge 1: E[H²] = p1 + 3·p2.
+    const sd = Math.sqrt(p1 + 3 * p2 - (p1 + p2) ** 2);
+    expect(Math.abs(c.hedges / calls - predicted.perCall)).toBeLessThan((Z * sd) / Math.sqrt(calls));
   });
 });

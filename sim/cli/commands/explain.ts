@@ -132,7 +132,7 @@ export function renderExplain(set: ScenarioSet, o: RenderOptions): string {
       out.push(...renderPredictions(v.scenario, predict(v.scenario), baseLines).all);
     }
     out.push('');
-    out.push(...wrap('These are first-order estimates: no faults, no queueing delays, first attempts for the loads, independent failures for retries. The run measures what they leave out.', WIDTH, ''));
+    out.push(...wrap('These are first-order estimates: no faults, no queueing delays, first attempts (and hedges) for the loads, independent failures for retries. The run measures what they leave out.', WIDTH, ''));
   }
   out.push('');
   out.push(`Next: faultline run ${cmdArg}`);
@@ -147,6 +147,8 @@ interface RenderedPredictions {
   loadTables: string[];
   /** Whether the queue explanation has been shown. */
   queueNote: boolean;
+  /** Whether the hedge explanation has been shown. */
+  hedgeNote: boolean;
   amplification: string[];
   all: string[];
 }
@@ -154,8 +156,9 @@ interface RenderedPredictions {
 function renderPredictions(s: Scenario, p: Predictions, baseline: RenderedPredictions | null): RenderedPredictions {
   const availability = renderAvailability(p.availability);
   const queueNote = baseline === null || !baseline.queueNote;
-  const load = renderLoad(s, p, { hold: baseline === null, queue: queueNote });
-  const loadTables = renderLoad(s, p, { hold: false, queue: false });
+  const hedgeNote = baseline === null || !baseline.hedgeNote;
+  const load = renderLoad(s, p, { hold: baseline === null, queue: queueNote, hedge: hedgeNote });
+  const loadTables = renderLoad(s, p, { hold: false, queue: false, hedge: false });
   const amplification = renderAmplification(p);
   const all: string[] = [];
   all.push('  Availability of one operation, no faults: Π(1 − errorRate) along the synchronous call tree;');
@@ -173,7 +176,13 @@ function renderPredictions(s: Scenario, p: Predictions, baseline: RenderedPredic
     all.push('  service fails every request (the worst case)');
     all.push(...amplification);
   }
-  return { loadTables, queueNote: (baseline?.queueNote ?? false) || (!sameLoad && queueNote && p.load.queues.length > 0), amplification, all };
+  return {
+    loadTables,
+    queueNote: (baseline?.queueNote ?? false) || (!sameLoad && queueNote && p.load.queues.length > 0),
+    hedgeNote: (baseline?.hedgeNote ?? false) || (!sameLoad && hedgeNote && p.load.hedges.length > 0),
+    amplification,
+    all,
+  };
 }
 
 function sameLines(a: string[], b: string[]): boolean {
@@ -199,11 +208,14 @@ function renderAvailability(list: SourceAvailability[]): string[] {
 const HOLD_NOTE =
   'ρ counts work alone, so it is a lower bound: a worker is held for the whole request, waiting for its downstream calls too. E[hold] estimates that holding time as work + the mean latency of the downstream calls, network included (no queueing, no retries; capped by timeouts); ρ(hold) = λ × E[hold] / workers is an estimate.';
 
+const HEDGE_NOTE =
+  'A hedge goes out when no attempt has answered by then: P(hedge k) = Π S(i × after) for i = 1…k, S(t) the chance that an attempt takes longer than t — the callee\'s work tail, with the network at its mean, and no queueing. Under load attempts wait in queues, so more of them are late and hedged than this says.';
+
 const QUEUE_NOTE =
   "A queue's ρ = λ × E[delivery] / consumers: its consumers are busy for the whole delivery (the link both ways and the consumer's holding time); at ρ ≥ 1 the backlog grows.";
 
-/** `notes`: whether to explain ρ and E[hold], and a queue's ρ (once: for the baseline, or when first seen). */
-function renderLoad(s: Scenario, p: Predictions, notes: { hold: boolean; queue: boolean }): string[] {
+/** `notes`: whether to explain ρ and E[hold], a queue's ρ and hedges (once: for the baseline, or when first seen). */
+function renderLoad(s: Scenario, p: Predictions, notes: { hold: boolean; queue: boolean; hedge: boolean }): string[] {
   const out: string[] = [];
   const L = p.load;
   for (const src of L.sources) {
@@ -225,6 +237,14 @@ function renderLoad(s: Scenario, p: Predictions, notes: { hold: boolean; queue: 
       out.push(`    ${src.source} → ${src.target}: λ = ${perSec(src.perSec)}${peak}`);
     }
   }
+  for (const h of L.hedges) {
+    const when = h.max === 1 ? `a hedge after ${formatDurationMs(h.afterMs)}` : `hedges every ${formatDurationMs(h.afterMs)}, up to ${h.max}`;
+    const what = h.predicted
+      ? `an attempt outlasts ${formatDurationMs(h.afterMs)} with P ≈ ${formatRate(h.firstHedge)}, so ≈ ${num(h.perCall)} hedges per call, counted in the λ below it.`
+      : 'not predicted: the callee makes calls of its own, and these estimates know the mean of such a response time, not its tail. The λ below leaves these hedges out.';
+    out.push(...wrap(`${h.label}: ${when}; ${what}`, WIDTH, '      ', '    '));
+  }
+  if (L.hedges.length > 0 && notes.hedge) out.push(...wrap(HEDGE_NOTE, WIDTH, '      ', '    '));
   const head = ['service', 'λ', 'E[work]', 'λ·E[work]', 'workers', 'ρ', 'E[hold]≈', 'ρ(hold)≈'];
   if (L.hasPeak) head.push('ρ peak');
   head.push('');
