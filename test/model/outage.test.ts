@@ -103,6 +103,21 @@ describe('an outage loses the instance’s work (hand-worked: one worker, a queu
     expect(trace.spans.find((s) => s.kind === 'attempt')!.outcome).toBe('error');
   });
 
+  it('comes first at its instant: work ending exactly as it starts is lost; an arrival exactly as it ends is served', () => {
+    // Outage [1100, 2100): op 4's work would end at 1100 ms, op 11 arrives at 1100 ms and op 21
+    // at 2100 ms. Fault starts and ends are scheduled before the run, so they run first at their
+    // instant (docs/scenarios.md, "How a request is served"): op 4 is lost with ops 5–10 queued,
+    // ops 11–20 are refused, ops 21–29 are served — the same counts as the outage above.
+    const edge = simulate(tiny('{target: api, kind: outage, at: 1100ms, for: 1s}'));
+    const e = edge.results.get('baseline')!;
+    expect({ failed: e.summary.failed, succeeded: e.summary.succeeded }).toEqual({ failed: RUNNING + QUEUED + REFUSED, succeeded: DONE_BEFORE + AFTER });
+    expect({ failed: e.services.api.failed, refused: e.services.api.refused }).toEqual({ failed: RUNNING, refused: REFUSED });
+    const lost = edge.raws.get('baseline')![0].traces.find((t) => t.category === 'failed')!;
+    expect(lost.operation).toBe(3);
+    const work = lost.spans.find((sp) => sp.kind === 'work')!;
+    expect([work.endMs, work.outcome]).toEqual([1100 - 400, 'lost']);
+  });
+
   it('a crash of its only instance (svc#0, restartAfter) is the same outage', () => {
     const crash = simulate(tiny('{target: api#0, kind: crash, at: 1050ms, restartAfter: 1s}')).results.get('baseline')!;
     // Everything but the fault's label (in the recovery list) is the same.
