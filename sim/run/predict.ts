@@ -1,6 +1,9 @@
-import { meanOf, quantileOf, type Dist } from '../engine/distributions.js';
+import { meanOf } from '../engine/distributions.js';
 import { walkSteps } from '../scenario/references.js';
 import type { Endpoint, EndpointRef, HedgePolicy, Queue, RetryOn, RetryPolicy, Scenario, Service, ServiceKind, Step } from '../scenario/types.js';
+import { ResponseTimes, tailBeyond } from './responseTime.js';
+
+export { tailBeyond };
 
 /**
  * Analytic predictions for `faultline explain` ("predict, then run"): what simple theory says
@@ -29,6 +32,7 @@ interface Located {
 class Index {
   readonly endpoints = new Map<string, Located>();
   readonly queues = new Map<string, Queue>();
+  private responses: ResponseTimes | null = null;
 
   constructor(readonly s: Scenario) {
     for (const svc of s.services) for (const ep of svc.endpoints) this.endpoints.set(`${svc.name}.${ep.name}`, { svc, ep });
@@ -46,6 +50,12 @@ class Index {
 
   loss(from: string, to: string): number {
     return this.link(from, to).loss;
+  }
+
+  /** P(an attempt from `caller` to `target` takes longer than t), link and calls included: on a grid, built when first needed. */
+  responseTail(caller: string, target: EndpointRef): (tMs: number) => number {
+    const r = (this.responses ??= new ResponseTimes(this.s)).of(caller, target);
+    return (t) => r.tail(t);
   }
 }
 
@@ -156,16 +166,16 @@ export function expectedHedges(h: HedgePolicy, timeoutMs: number | null, tail: (
 }
 
 /**
- * S(t) for one attempt of a call from `caller` to `target`: the callee's work tail, shifted by
- * the link's mean latency both ways. No queueing: at high load attempts are later, and hedge
- * more, than this says. Null when the callee makes calls of its own: its response time is
- * then a sum of its work and its callees' times, whose tail these first-order estimates do
- * not have (shifting by their mean would say "always late" or "never late" for the wrong
- * reasons).
+ * S(t) for one attempt of a call from `caller` to `target`. For a callee without steps, its
+ * work tail in closed form, shifted by the link's mean latency both ways; for one with calls of
+ * its own, the whole response time on a grid (responseTime.ts: links, work, its calls in turn,
+ * errors that skip them). No queueing: at high load attempts are later, and hedge more, than
+ * this says.
  */
-function attemptTail(ix: Index, caller: string, target: EndpointRef): ((tMs: number) => number) | null {
+function attemptTail(ix: Index, caller: string, target: EndpointRef): (tMs: number) => number {
   const at = ix.endpoints.get(refKey(target));
-  if (!at || at.ep.steps.length > 0) return null;
+  if (!at) return () => 0; // the loader rejects unknown targets
+  if (at.ep.steps.length > 0) return ix.responseTail(caller, target);
   const shiftMs = 2 * ix.latencyMs(caller, target.service);
   return (t) => tailBeyond(at.ep.work, t - shiftMs);
 }
@@ -176,18 +186,15 @@ export interface HedgeLoad {
   label: string;
   afterMs: number;
   max: number;
-  /** False when the callee makes calls of its own (see attemptTail): its hedges are left out of the loads. */
-  predicted: boolean;
-  /** P(an attempt takes longer than `after`): the chance of the first hedge (NaN when not predicted). */
+  /** P(an attempt takes longer than `after`): the chance of the first hedge. */
   firstHedge: number;
-  /** Expected hedges per try (see expectedHedges): the callee gets 1 + this requests per call (0 when not predicted). */
+  /** Expected hedges per try (see expectedHedges): the callee gets 1 + this requests per call. */
   perCall: number;
 }
 
-function hedgeLoad(label: string, h: HedgePolicy, timeoutMs: number | null, tail: ((tMs: number) => number) | null): HedgeLoad {
-  if (tail === null) return { label, afterMs: h.afterMs, max: h.max, predicted: false, firstHedge: NaN, perCall: 0 };
+function hedgeLoad(label: string, h: HedgePolicy, timeoutMs: number | null, tail: (tMs: number) => number): HedgeLoad {
   const firstHedge = h.afterMs >= (timeoutMs ?? Infinity) ? 0 : tail(h.afterMs);
-  return { label, afterMs: h.afterMs, max: h.max, predicted: true, firstHedge, perCall: expectedHedges(h, timeoutMs, tail) };
+  return { label, afterMs: h.afterMs, max: h.max, firstHedge, perCall: expectedHedges(h, timeoutMs, tail) };
 }
 
 /** Every hedging call site: the traffic sources' (by index; null without a hedge) and the call steps'. */
@@ -669,7 +676,6 @@ function noteHedge(where: string, afterMs: number): string {
  */
 export function predictAvailability(s: Scenario): SourceAvailability[] {
   const ix = new Index(s);
-  const holds = holdingTimes(s);
   return s.traffic.map((t) => {
     const notes = new Set<string>();
     let anyRetry = false;
@@ -706,18 +712,19 @@ export function predictAvailability(s: Scenario): SourceAvailability[] {
             if (mode === 'none') {
               const callee = ix.endpoints.get(target);
               const latency = 2 * ix.latencyMs(caller, st.target.service);
-              const tail = callee && callee.ep.steps.length === 0 && st.timeoutMs !== null ? tailBeyond(callee.ep.work, st.timeoutMs - latency) : null;
-              if (tail !== null && callee) {
-                if (tail >= 0.0005) {
+              if (callee && st.timeoutMs !== null) {
+                // A callee without steps: its work tail in closed form; with calls of its own: its whole response time, on a grid.
+                const leaf = callee.ep.steps.length === 0;
+                const tail = leaf ? tailBeyond(callee.ep.work, st.timeoutMs - latency) : ix.responseTail(caller, st.target)(st.timeoutMs);
+                if (tail >= TAIL_NOTED) {
                   const again =
                     st.retry && st.retry.maxAttempts > 1 && st.retry.retryOn.includes('timeout') && callee.ep.effect && !callee.ep.idempotent
                       ? `; a retry after one runs ${callee.ep.effect} again (not idempotent)`
                       : '';
-                  notes.add(
-                    `${callerKey} → ${target}: about ${formatRate(tail)} of its work times outlast the timeout (${trimZeros(st.timeoutMs!.toFixed(3))}ms, less the network): those calls time out, which this estimate leaves out${again}`,
-                  );
+                  const what = leaf ? `work times outlast the timeout (${ms(st.timeoutMs)}, less the network)` : `response times outlast the timeout (${ms(st.timeoutMs)}; its own calls and the network included, no queueing)`;
+                  notes.add(`${callerKey} → ${target}: about ${formatRate(tail)} of its ${what}: those calls time out, which this estimate leaves out${again}`);
                 }
-              } else noteTimeout(notes, `${callerKey} → ${target}`, st.timeoutMs, latency + (holds.get(target) ?? 0));
+              }
             }
             if (st.fallback === 'degrade') {
               if (mode === 'none' && all.f.length > 0) notes.add(`${callerKey} → ${target} has fallback: degrade: its failures count as (degraded) successes`);
@@ -736,7 +743,12 @@ export function predictAvailability(s: Scenario): SourceAvailability[] {
       }
       if (mode === 'none' && t.hedge) notes.add(noteHedge(`client ${t.name}`, t.hedge.afterMs));
       if (mode === 'none') {
-        noteTimeout(notes, `client ${t.name}`, t.timeoutMs, 2 * ix.latencyMs(t.name, t.target.service) + (holds.get(target) ?? 0));
+        if (t.timeoutMs !== null) {
+          const tail = ix.responseTail(t.name, t.target)(t.timeoutMs);
+          if (tail >= TAIL_NOTED) {
+            notes.add(`client ${t.name}: about ${formatRate(tail)} of its response times outlast its timeout (${ms(t.timeoutMs)}; network included, no queueing): those operations time out, which this estimate leaves out`);
+          }
+        }
         if (op.o.hang > 0) notes.add('a lost message that no timeout notices leaves its caller waiting for ever: counted as a failure');
       }
       return op;
@@ -762,32 +774,11 @@ function noteRetry(notes: Set<string>, where: string, attempt: Eval, retry: Retr
   if (skipped.length > 0) notes.add(`${where} does not retry ${skipped.map((k) => (k === 'hang' ? 'lost messages without a timeout' : `${k}s`)).join(' or ')}`);
 }
 
-/**
- * P(X > t): by bisection on the quantile function, which every distribution but a mixture has
- * in closed form; a mixture's tail is its parts' tails, weighted.
- */
-export function tailBeyond(d: Dist, t: number): number {
-  if (d.kind === 'mix') {
-    const total = d.parts.reduce((sum, p) => sum + p.weight, 0);
-    return d.parts.reduce((sum, p) => sum + (p.weight / total) * tailBeyond(p.dist, t), 0);
-  }
-  if (t < 0) return 1;
-  let lo = 0; // quantile(lo) ≤ t
-  let hi = 1;
-  if ((quantileOf(d, 0) ?? 0) > t) return 1;
-  if ((quantileOf(d, 1) ?? Infinity) <= t) return 0;
-  for (let i = 0; i < 60; i++) {
-    const mid = (lo + hi) / 2;
-    if (quantileOf(d, mid)! <= t) lo = mid;
-    else hi = mid;
-  }
-  return 1 - lo;
-}
+/** Timeouts cutting into fewer response times than this (0.05%) are not worth a note. */
+const TAIL_NOTED = 0.0005;
 
-function noteTimeout(notes: Set<string>, where: string, timeoutMs: number | null, meanMs: number): void {
-  if (timeoutMs !== null && timeoutMs < meanMs) {
-    notes.add(`${where}: the timeout (${trimZeros(timeoutMs.toFixed(3))}ms) is below the mean response time (≈ ${trimZeros(meanMs.toFixed(1))}ms): many calls will time out, which this estimate leaves out`);
-  }
+function ms(x: number): string {
+  return `${trimZeros(x.toFixed(3))}ms`;
 }
 
 // ───────────────────────────── retry amplification ─────────────────────────────

@@ -67,7 +67,7 @@ describe('explain rendering', () => {
     expect(shown).toContain('Takeaway  The secret answer.');
   });
 
-  it('counts hedges in the load where the callee is a leaf, and says where it cannot', () => {
+  it('counts hedges in the load, for a callee with calls of its own from its whole response time', () => {
     const yaml = `name: hedges
 duration: 1m
 traffic: {users: {target: front.get, rate: 100/s, hedge: {after: 50ms}}}
@@ -84,11 +84,16 @@ variants:
       services.front.endpoints.get.steps[0].hedge: null
 `;
     const text = renderExplain(loadScenarioText(yaml, 'hedges.yaml'), { arg: 'hedges.yaml', text: null, variants: null, predictions: true, answers: false }).replace(/\s+/g, ' ');
-    // Exp(10 ms) work: P(an attempt outlasts 10 ms) = e^(−1) = 36.8%; back gets 100 × (1 + e^(−1)) = 136.8/s.
+    // Exp(10 ms) work: P(an attempt outlasts 10 ms) = e^(−1) = 36.8%.
     expect(text).toContain('front.get → back.get: a hedge after 10ms; an attempt outlasts 10ms with P ≈ 36.8%, so ≈ 0.368 hedges per call, counted in the λ below it.');
-    expect(text).toMatch(/back 136\.8\/s 10ms/);
-    expect(text).toContain('client users → front.get: a hedge after 50ms; not predicted: the callee makes calls of its own');
-    expect(text).toContain('with nothing failing, 2.37 requests per operation');
+    // The client hedges front, which calls back: P(1 ms + back's work > 50 ms) = e^(−4.9) = 0.745%.
+    expect(text).toContain('client users → front.get: a hedge after 50ms; an attempt outlasts 50ms with P ≈ 0.745%');
+    // front gets 100 × (1 + e^(−4.9)), back that × (1 + e^(−1)) ≈ 137.8/s; requests per operation (1 + e^(−4.9)) × (2 + e^(−1)).
+    const client = Math.exp(-4.9);
+    expect(text).toMatch(/front 100\.7\/s 1ms/);
+    expect(text).toMatch(/back 137\.8\/s 10ms/);
+    const perOp = Number(/with nothing failing, ([\d.]+) requests per operation/.exec(text)![1]);
+    expect(Math.abs(perOp - (1 + client) * (2 + Math.exp(-1)))).toBeLessThan(0.01);
     // Without hedges the loads differ from the baseline's, so the variant shows its own table.
     const variant = text.slice(text.indexOf('variant none'));
     expect(variant).toMatch(/back 100\/s 10ms/);

@@ -209,7 +209,7 @@ const HOLD_NOTE =
   'ρ counts work alone, so it is a lower bound: a worker is held for the whole request, waiting for its downstream calls too. E[hold] estimates that holding time as work + the mean latency of the downstream calls, network included (no queueing, no retries; capped by timeouts); ρ(hold) = λ × E[hold] / workers is an estimate.';
 
 const HEDGE_NOTE =
-  'A hedge goes out when no attempt has answered by then: P(hedge k) = Π S(i × after) for i = 1…k, S(t) the chance that an attempt takes longer than t — the callee\'s work tail, with the network at its mean, and no queueing. Under load attempts wait in queues, so more of them are late and hedged than this says.';
+  'A hedge goes out when no attempt has answered by then: P(hedge k) = Π S(i × after) for i = 1…k, S(t) the chance that an attempt takes longer than t, with no queueing: the callee\'s work tail with the network at its mean or, for a callee that makes calls of its own, its whole response time. Under load attempts wait in queues, so more of them are late and hedged than this says.';
 
 const QUEUE_NOTE =
   "A queue's ρ = λ × E[delivery] / consumers: its consumers are busy for the whole delivery (the link both ways and the consumer's holding time); at ρ ≥ 1 the backlog grows.";
@@ -239,9 +239,7 @@ function renderLoad(s: Scenario, p: Predictions, notes: { hold: boolean; queue: 
   }
   for (const h of L.hedges) {
     const when = h.max === 1 ? `a hedge after ${formatDurationMs(h.afterMs)}` : `hedges every ${formatDurationMs(h.afterMs)}, up to ${h.max}`;
-    const what = h.predicted
-      ? `an attempt outlasts ${formatDurationMs(h.afterMs)} with P ≈ ${formatRate(h.firstHedge)}, so ≈ ${num(h.perCall)} hedges per call, counted in the λ below it.`
-      : 'not predicted: the callee makes calls of its own, and these estimates know the mean of such a response time, not its tail. The λ below leaves these hedges out.';
+    const what = `an attempt outlasts ${formatDurationMs(h.afterMs)} with P ≈ ${formatRate(h.firstHedge)}, so ≈ ${num(h.perCall)} hedges per call, counted in the λ below it.`;
     out.push(...wrap(`${h.label}: ${when}; ${what}`, WIDTH, '      ', '    '));
   }
   if (L.hedges.length > 0 && notes.hedge) out.push(...wrap(HEDGE_NOTE, WIDTH, '      ', '    '));
