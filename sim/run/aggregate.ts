@@ -163,6 +163,8 @@ export function summarizeVariant(
       fallbacks: total((c) => c.fallbacks),
       budgetDenied: total((c) => c.budgetDenied),
       breakerOpened: total((c) => c.breakerOpened),
+      // How many breakers opened that often: the same in every run (one per caller instance, or one).
+      breakers: cs[0].breakers,
       amplification: r6(ratio(attempts, requests)),
     };
   }

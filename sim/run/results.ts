@@ -116,7 +116,7 @@ export interface ServiceResult {
 }
 
 /** A call edge's counters, summed over replications (as measured per run), and its amplification. */
-export interface CallResult extends Omit<RawCall, 'breakers' | 'breakerTransitions'> {
+export interface CallResult extends Omit<RawCall, 'breakerTransitions'> {
   /** Attempts per user operation. */
   amplification: number | null;
 }

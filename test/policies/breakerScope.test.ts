@@ -73,6 +73,9 @@ describe('circuit breaker scope', () => {
     const run = simulate(scenario(k));
     expect(edge(run, 'baseline').breakers).toBe(k);
     expect(edge(run, 'shared').breakers).toBe(1);
+    // The results say so too (docs/results.md, calls.<edge>.breakers).
+    expect(run.results.get('baseline')!.calls[EDGE].breakers).toBe(k);
+    expect(run.results.get('shared')!.calls[EDGE].breakers).toBe(1);
     // The timeline normalises the time open by the number of breakers: both spend nearly the
     // whole run open (all but the first 50 or 200 ms, and the instants of the probes).
     for (const v of ['baseline', 'shared']) {
