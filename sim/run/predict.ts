@@ -32,7 +32,6 @@ interface Located {
 class Index {
   readonly endpoints = new Map<string, Located>();
   readonly queues = new Map<string, Queue>();
-  private responses: ResponseTimes | null = null;
 
   constructor(readonly s: Scenario) {
     for (const svc of s.services) for (const ep of svc.endpoints) this.endpoints.set(`${svc.name}.${ep.name}`, { svc, ep });
@@ -52,10 +51,13 @@ class Index {
     return this.link(from, to).loss;
   }
 
-  /** P(an attempt from `caller` to `target` takes longer than t), link and calls included: on a grid, built when first needed. */
-  responseTail(caller: string, target: EndpointRef): (tMs: number) => number {
-    const r = (this.responses ??= new ResponseTimes(this.s)).of(caller, target);
-    return (t) => r.tail(t);
+  /**
+   * P(an attempt from `caller` to `target` takes longer than t), link and calls included: on a
+   * grid, built when first needed; null when the call tree is too large to compute.
+   */
+  responseTail(caller: string, target: EndpointRef): ((tMs: number) => number) | null {
+    const r = ResponseTimes.for(this.s).of(caller, target);
+    return r === null ? null : (t) => r.tail(t);
   }
 }
 
@@ -172,7 +174,7 @@ export function expectedHedges(h: HedgePolicy, timeoutMs: number | null, tail: (
  * errors that skip them). No queueing: at high load attempts are later, and hedge more, than
  * this says.
  */
-function attemptTail(ix: Index, caller: string, target: EndpointRef): (tMs: number) => number {
+function attemptTail(ix: Index, caller: string, target: EndpointRef): ((tMs: number) => number) | null {
   const at = ix.endpoints.get(refKey(target));
   if (!at) return () => 0; // the loader rejects unknown targets
   if (at.ep.steps.length > 0) return ix.responseTail(caller, target);
@@ -186,15 +188,18 @@ export interface HedgeLoad {
   label: string;
   afterMs: number;
   max: number;
-  /** P(an attempt takes longer than `after`): the chance of the first hedge. */
+  /** False when the call tree below is too large to compute its response time: its hedges are left out of the loads. */
+  predicted: boolean;
+  /** P(an attempt takes longer than `after`): the chance of the first hedge (NaN when not predicted). */
   firstHedge: number;
-  /** Expected hedges per try (see expectedHedges): the callee gets 1 + this requests per call. */
+  /** Expected hedges per try (see expectedHedges): the callee gets 1 + this requests per call (0 when not predicted). */
   perCall: number;
 }
 
-function hedgeLoad(label: string, h: HedgePolicy, timeoutMs: number | null, tail: (tMs: number) => number): HedgeLoad {
+function hedgeLoad(label: string, h: HedgePolicy, timeoutMs: number | null, tail: ((tMs: number) => number) | null): HedgeLoad {
+  if (tail === null) return { label, afterMs: h.afterMs, max: h.max, predicted: false, firstHedge: NaN, perCall: 0 };
   const firstHedge = h.afterMs >= (timeoutMs ?? Infinity) ? 0 : tail(h.afterMs);
-  return { label, afterMs: h.afterMs, max: h.max, firstHedge, perCall: expectedHedges(h, timeoutMs, tail) };
+  return { label, afterMs: h.afterMs, max: h.max, predicted: true, firstHedge, perCall: expectedHedges(h, timeoutMs, tail) };
 }
 
 /** Every hedging call site: the traffic sources' (by index; null without a hedge) and the call steps'. */
@@ -715,7 +720,7 @@ export function predictAvailability(s: Scenario): SourceAvailability[] {
               if (callee && st.timeoutMs !== null) {
                 // A callee without steps: its work tail in closed form; with calls of its own: its whole response time, on a grid.
                 const leaf = callee.ep.steps.length === 0;
-                const tail = leaf ? tailBeyond(callee.ep.work, st.timeoutMs - latency) : ix.responseTail(caller, st.target)(st.timeoutMs);
+                const tail = leaf ? tailBeyond(callee.ep.work, st.timeoutMs - latency) : (ix.responseTail(caller, st.target)?.(st.timeoutMs) ?? 0);
                 if (tail >= TAIL_NOTED) {
                   const again =
                     st.retry && st.retry.maxAttempts > 1 && st.retry.retryOn.includes('timeout') && callee.ep.effect && !callee.ep.idempotent
@@ -744,7 +749,7 @@ export function predictAvailability(s: Scenario): SourceAvailability[] {
       if (mode === 'none' && t.hedge) notes.add(noteHedge(`client ${t.name}`, t.hedge.afterMs));
       if (mode === 'none') {
         if (t.timeoutMs !== null) {
-          const tail = ix.responseTail(t.name, t.target)(t.timeoutMs);
+          const tail = ix.responseTail(t.name, t.target)?.(t.timeoutMs) ?? 0;
           if (tail >= TAIL_NOTED) {
             notes.add(`client ${t.name}: about ${formatRate(tail)} of its response times outlast its timeout (${ms(t.timeoutMs)}; network included, no queueing): those operations time out, which this estimate leaves out`);
           }

@@ -1,4 +1,4 @@
-import { normalCdf, quantileOf, type Dist } from '../engine/distributions.js';
+import { meanOf, normalCdf, quantileOf, type Dist } from '../engine/distributions.js';
 import type { Endpoint, EndpointRef, Scenario, Service, Step } from '../scenario/types.js';
 
 /**
@@ -14,6 +14,17 @@ import type { Endpoint, EndpointRef, Scenario, Service, Step } from '../scenario
  * time (sums of 99.99th percentiles), so tails are read to about 1/GRID of that range.
  */
 const GRID = 2048;
+
+/**
+ * Multiply-adds the tails of one scenario may take (a convolution of two full grids is GRID²,
+ * a few ms; typical call trees need a few million in all). Beyond it (huge trees, `times` in
+ * the hundreds at every level) the tails are not computed — explain says so — rather than
+ * keeping a teaching command busy for minutes.
+ */
+const MAX_WORK = 300_000_000;
+
+/** The work budget ran out. */
+class TooLarge extends Error {}
 
 /**
  * P(X ≤ x): in closed form where there is one, else (percentiles) by bisection on the quantile
@@ -92,12 +103,26 @@ export class GridDist {
     readonly offsetMs = 0,
   ) {}
 
+  /** Cells from the first to the last with mass: what a convolution with this one costs per cell of the other. */
+  get support(): number {
+    let first = 0;
+    while (first < GRID && this.mass[first] === 0) first++;
+    let last = GRID - 1;
+    while (last > first && this.mass[last] === 0) last--;
+    return Math.max(1, last - first + 1);
+  }
+
   get beyond(): number {
     let inGrid = 0;
     for (const m of this.mass) inGrid += m;
     return Math.max(0, 1 - inGrid);
   }
 
+  /**
+   * A distribution on the grid, shifted so that its mean is exact: a time much shorter than a
+   * cell would otherwise round to 0, and a hundred of them in turn would still add up to 0.
+   * (Not when part of it lies beyond the grid: there its mean cannot be placed.)
+   */
   static of(d: Dist, cellMs: number): GridDist {
     const mass = new Float64Array(GRID);
     if (d.kind === 'constant') {
@@ -105,12 +130,14 @@ export class GridDist {
       return new GridDist(cellMs, mass, d.value);
     }
     let below = 0; // P(X < 0)
+    let latticeMean = 0;
     for (let i = 0; i < GRID; i++) {
       const f = cdfAt(d, (i + 0.5) * cellMs);
       mass[i] = f - below;
+      latticeMean += i * cellMs * mass[i];
       below = f;
     }
-    return new GridDist(cellMs, mass);
+    return new GridDist(cellMs, mass, 1 - below < 1e-12 ? meanOf(d) - latticeMean : 0);
   }
 
   /** X + Y, independent: the shifts add, the lattices convolve. */
@@ -132,18 +159,24 @@ export class GridDist {
     return new GridDist(this.cellMs, out, this.offsetMs + o.offsetMs);
   }
 
-  /** The same distribution with a smaller shift (`offsetMs` ≤ this one's): its lattice moves up by whole cells. */
+  /**
+   * The same distribution on another shift: its lattice moves by the difference in whole cells
+   * (up: what passes the last cell is beyond; down: what passes cell 0 stays there).
+   */
   private shiftedTo(offsetMs: number): GridDist {
     const k = Math.round((this.offsetMs - offsetMs) / this.cellMs);
     if (k === 0) return new GridDist(this.cellMs, this.mass, offsetMs);
     const out = new Float64Array(GRID);
-    out.set(this.mass.subarray(0, Math.max(0, GRID - k)), Math.min(k, GRID)); // what moves past the last cell is beyond
+    if (k > 0) out.set(this.mass.subarray(0, Math.max(0, GRID - k)), Math.min(k, GRID));
+    else {
+      for (let i = 0; i < GRID; i++) out[Math.max(0, i + k)] += this.mass[i];
+    }
     return new GridDist(this.cellMs, out, offsetMs);
   }
 
-  /** max(X, Y), independent: the CDFs multiply (at the cells' upper edges). */
+  /** max(X, Y), independent: the CDFs multiply (at the cells' upper edges), on the larger shift (the maximum is at least that). */
   max(o: GridDist): GridDist {
-    const base = Math.min(this.offsetMs, o.offsetMs);
+    const base = Math.max(this.offsetMs, o.offsetMs);
     const a = this.shiftedTo(base).mass;
     const b = o.shiftedTo(base).mass;
     const out = new Float64Array(GRID);
@@ -159,9 +192,11 @@ export class GridDist {
     return new GridDist(this.cellMs, out, base);
   }
 
-  /** With probability p this, else o. */
+  /** With probability p this, else o; on their weighted shift, which keeps the mean. */
   mixedWith(p: number, o: GridDist): GridDist {
-    const base = Math.min(this.offsetMs, o.offsetMs);
+    if (p === 1) return this;
+    if (p === 0) return o;
+    const base = p * this.offsetMs + (1 - p) * o.offsetMs;
     const a = this.shiftedTo(base).mass;
     const b = o.shiftedTo(base).mass;
     return new GridDist(
@@ -203,32 +238,141 @@ export class GridDist {
 
 type Located = { svc: Service; ep: Endpoint };
 
+/** The percentile that bounds a response time, to size its grid. */
+const BOUND_Q = 0.9999;
+
 /**
- * The response time of a call from `caller` to each endpoint, as the caller sees it: the link
- * there, the endpoint's work, then — unless it failed (errorRate) — its steps, each call
- * capped at its timeout, and the link back. Built on demand and kept per (caller, endpoint).
+ * The response time of a call from a caller to an endpoint, as the caller sees it: the link
+ * there, the endpoint's work, then — unless it failed (errorRate) — its steps, each call ended
+ * at its timeout, and the link back. One per scenario (see `for`), shared by the predictions.
  */
 export class ResponseTimes {
+  private static readonly cache = new WeakMap<Scenario, ResponseTimes>();
   private readonly endpoints = new Map<string, Located>();
-  private readonly serving = new Map<string, GridDist>();
-  private readonly cellMs: number;
+  private readonly bounds = new Map<string, number>();
+  private readonly answers = new Map<string, GridDist | null>();
 
-  constructor(private readonly s: Scenario) {
+  constructor(
+    private readonly s: Scenario,
+    /** Multiply-adds left (MAX_WORK; tests make it small). */
+    private workLeft = MAX_WORK,
+  ) {
     for (const svc of s.services) for (const ep of svc.endpoints) this.endpoints.set(`${svc.name}.${ep.name}`, { svc, ep });
-    this.cellMs = this.upperBoundMs() / GRID;
   }
 
-  /** The response time of one attempt from `caller` to `target` (uncapped: its own timeout is the caller's business). */
-  of(caller: string, target: EndpointRef): GridDist {
-    const link = this.link(caller, target.service);
-    return this.grid(link).plus(this.serve(`${target.service}.${target.endpoint}`)).plus(this.grid(link));
+  /** The scenario's instance: the predictions of one scenario share its answers and its budget. */
+  static for(s: Scenario): ResponseTimes {
+    let r = ResponseTimes.cache.get(s);
+    if (!r) {
+      r = new ResponseTimes(s);
+      ResponseTimes.cache.set(s, r);
+    }
+    return r;
   }
 
-  private link(from: string, to: string): Dist {
+  /**
+   * The response time of one attempt from `caller` to `target` (not ended at its own timeout:
+   * that is the caller's business), on a grid spanning twice its 99.99th-percentile bound, so
+   * that the grid is as fine as the question; null when the budget ran out (MAX_WORK).
+   */
+  of(caller: string, target: EndpointRef): GridDist | null {
+    const key = `${caller}->${target.service}.${target.endpoint}`;
+    if (this.answers.has(key)) return this.answers.get(key)!;
+    let answer: GridDist | null;
+    try {
+      answer = new Lattice(this, Math.max(2 * this.callBoundMs(caller, target), 1e-3) / GRID).call(caller, target);
+    } catch (e) {
+      if (!(e instanceof TooLarge)) throw e;
+      answer = null;
+    }
+    this.answers.set(key, answer);
+    return answer;
+  }
+
+  endpoint(key: string): Located {
+    return this.endpoints.get(key)!;
+  }
+
+  link(from: string, to: string): Dist {
     return (this.s.links.pairs.get(`${from}->${to}`) ?? this.s.links.default).latency;
   }
 
+  /** Spends `n` multiply-adds of the budget, or throws TooLarge. */
+  spend(n: number): void {
+    this.workLeft -= n;
+    if (this.workLeft < 0) throw new TooLarge();
+  }
+
+  /**
+   * A bound on a call's response time from 99.99th percentiles: links both ways, work, steps
+   * (calls ended at their timeouts, parallel branches their slowest).
+   */
+  private callBoundMs(caller: string, target: EndpointRef): number {
+    return 2 * quantile(this.link(caller, target.service), BOUND_Q) + this.serveBoundMs(`${target.service}.${target.endpoint}`);
+  }
+
+  private serveBoundMs(key: string): number {
+    const known = this.bounds.get(key);
+    if (known !== undefined) return known;
+    const at = this.endpoints.get(key);
+    if (!at) return 0;
+    this.bounds.set(key, 0); // sync cycles are rejected by the loader; guard anyway
+    const ms = quantile(at.ep.work, BOUND_Q) + at.ep.steps.reduce((sum, st) => sum + this.stepBoundMs(st, at.svc.name), 0);
+    this.bounds.set(key, ms);
+    return ms;
+  }
+
+  private stepBoundMs(st: Step, caller: string): number {
+    switch (st.kind) {
+      case 'call':
+        return st.times * Math.min(this.callBoundMs(caller, st.target), st.timeoutMs ?? Infinity);
+      case 'publish':
+        return Math.min(2 * quantile(this.link(caller, st.queue), BOUND_Q), st.timeoutMs ?? Infinity);
+      case 'parallel':
+        return st.steps.reduce((m, b) => Math.max(m, this.stepBoundMs(b, caller)), 0);
+    }
+  }
+}
+
+/** One question's grid: its distributions and endpoints' response times, at one cell width. */
+class Lattice {
   private readonly grids = new Map<Dist, GridDist>();
+  private readonly serving = new Map<string, GridDist>();
+  private readonly calls = new Map<string, GridDist>();
+
+  constructor(
+    private readonly rt: ResponseTimes,
+    private readonly cellMs: number,
+  ) {}
+
+  call(caller: string, target: EndpointRef): GridDist {
+    const key = `${caller}->${target.service}.${target.endpoint}`;
+    let r = this.calls.get(key);
+    if (!r) {
+      const link = this.grid(this.rt.link(caller, target.service));
+      r = this.sum(this.sum(link, this.serve(`${target.service}.${target.endpoint}`)), link);
+      this.calls.set(key, r);
+    }
+    return r;
+  }
+
+  private sum(a: GridDist, b: GridDist): GridDist {
+    this.rt.spend(a.support * b.support);
+    return a.plus(b);
+  }
+
+  /** n independent copies in turn, by doubling: 2·log₂(n) convolutions, not n. */
+  private times(one: GridDist, n: number): GridDist {
+    let result: GridDist | null = null;
+    let power = one;
+    for (let k = n; ; ) {
+      if (k & 1) result = result === null ? power : this.sum(result, power);
+      k >>= 1;
+      if (k === 0) break;
+      power = this.sum(power, power);
+    }
+    return result!;
+  }
 
   private grid(d: Dist): GridDist {
     let g = this.grids.get(d);
@@ -243,14 +387,14 @@ export class ResponseTimes {
   private serve(key: string): GridDist {
     const known = this.serving.get(key);
     if (known) return known;
-    const at = this.endpoints.get(key)!;
+    const at = this.rt.endpoint(key);
     const work = this.grid(at.ep.work);
     let steps: GridDist | null = null;
     for (const st of at.ep.steps) {
       const t = this.step(st, at.svc.name);
-      steps = steps === null ? t : steps.plus(t);
+      steps = steps === null ? t : this.sum(steps, t);
     }
-    const r = steps === null ? work : work.plus(steps).mixedWith(1 - at.ep.errorRate, work);
+    const r = steps === null ? work : this.sum(work, steps).mixedWith(1 - at.ep.errorRate, work);
     this.serving.set(key, r);
     return r;
   }
@@ -258,52 +402,16 @@ export class ResponseTimes {
   private step(st: Step, caller: string): GridDist {
     switch (st.kind) {
       case 'call': {
-        const one = st.timeoutMs === null ? this.of(caller, st.target) : this.of(caller, st.target).cappedAt(st.timeoutMs);
-        let all = one;
-        for (let i = 1; i < st.times; i++) all = all.plus(one);
-        return all;
+        const one = st.timeoutMs === null ? this.call(caller, st.target) : this.call(caller, st.target).cappedAt(st.timeoutMs);
+        return this.times(one, st.times);
       }
       case 'publish': {
-        const link = this.grid(this.link(caller, st.queue));
-        const ack = link.plus(link);
+        const link = this.grid(this.rt.link(caller, st.queue));
+        const ack = this.sum(link, link);
         return st.timeoutMs === null ? ack : ack.cappedAt(st.timeoutMs);
       }
       case 'parallel':
         return st.steps.map((b) => this.step(b, caller)).reduce((m, b) => m.max(b));
     }
-  }
-
-  /**
-   * A bound on every response time, from 99.99th percentiles: work plus steps (calls capped at
-   * their timeouts, parallel branches their slowest), links both ways; twice that, for room.
-   */
-  private upperBoundMs(): number {
-    const Q = 0.9999;
-    const memo = new Map<string, number>();
-    const serve = (key: string): number => {
-      const known = memo.get(key);
-      if (known !== undefined) return known;
-      const at = this.endpoints.get(key);
-      if (!at) return 0;
-      memo.set(key, 0); // sync cycles are rejected by the loader; guard anyway
-      const ms = quantile(at.ep.work, Q) + at.ep.steps.reduce((sum, st) => sum + step(st, at.svc.name), 0);
-      memo.set(key, ms);
-      return ms;
-    };
-    const call = (caller: string, target: EndpointRef) => 2 * quantile(this.link(caller, target.service), Q) + serve(`${target.service}.${target.endpoint}`);
-    const step = (st: Step, caller: string): number => {
-      switch (st.kind) {
-        case 'call':
-          return st.times * Math.min(call(caller, st.target), st.timeoutMs ?? Infinity);
-        case 'publish':
-          return Math.min(2 * quantile(this.link(caller, st.queue), Q), st.timeoutMs ?? Infinity);
-        case 'parallel':
-          return st.steps.reduce((m, b) => Math.max(m, step(b, caller)), 0);
-      }
-    };
-    let top = 0;
-    for (const t of this.s.traffic) top = Math.max(top, call(t.name, t.target));
-    for (const { svc, ep } of this.endpoints.values()) for (const st of ep.steps) top = Math.max(top, step(st, svc.name));
-    return Math.max(2 * top, 1e-3);
   }
 }

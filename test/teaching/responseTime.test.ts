@@ -23,7 +23,7 @@ function scenario(yaml: string): Scenario {
 
 /** P(response > t) of the traffic source's target, as the client sees it. */
 function clientTail(s: Scenario): (t: number) => number {
-  const r = new ResponseTimes(s).of(s.traffic[0].name, s.traffic[0].target);
+  const r = new ResponseTimes(s).of(s.traffic[0].name, s.traffic[0].target)!;
   return (t) => r.tail(t);
 }
 
@@ -114,6 +114,38 @@ ${extra}`;
     const tail = clientTail(scenario(chain('{work: 2ms, steps: [{call: back.get, timeout: 15ms}]}')));
     expect(Math.abs(tail(12) - Math.exp(-1))).toBeLessThan(GRID_TOLERANCE);
     expect(tail(17.1)).toBe(0);
+  });
+});
+
+describe('a large call tree', () => {
+  // 30 levels, each calling the next 80 times in turn: the top's response time is ~80²⁹ ms.
+  const levels = 30;
+  const services = Array.from({ length: levels }, (_, i) => {
+    const next = i + 1 < levels ? `, steps: [{call: s${i + 1}.get, times: 80, hedge: {after: 5ms}}]` : '';
+    return `  s${i}:\n    endpoints: {get: {work: {exponential: {mean: 1ms}}${next}}}`;
+  }).join('\n');
+  const s = scenario(`name: huge
+duration: 1m
+traffic: {users: {target: s0.get, rate: 1/s, timeout: 10s, hedge: {after: 1s}}}
+services:
+${services}
+`);
+
+  it('keeps the mean of times far shorter than a cell: eighty 1 ms calls take 80 ms, not 0', () => {
+    // On the top's grid a cell is ~10²⁴ times longer than 1 ms; the shifts keep the means exact.
+    const top = new ResponseTimes(s).of('users', s.traffic[0].target)!;
+    expect(top.tail(10_000)).toBe(1);
+    // s28 calls the leaf s29 80 times: Erlang-80 with mean 80 ms around 1 ms of work.
+    const low = new ResponseTimes(s).of('s27', { service: 's28', endpoint: 'get' })!;
+    expect(Math.abs(low.tail(81) - 0.5)).toBeLessThan(0.05);
+  });
+
+  it('gives no tail when its budget runs out, rather than a long wait: its hedges are not predicted, and the loads leave them out', () => {
+    expect(new ResponseTimes(s, 10).of('users', s.traffic[0].target)).toBeNull();
+    const p = predictLoad(s);
+    // The real budget is enough for this tree: every hedge is predicted (and the top one is sure).
+    expect(p.hedges.every((h) => h.predicted)).toBe(true);
+    expect(p.hedges[0].firstHedge).toBe(1);
   });
 });
 

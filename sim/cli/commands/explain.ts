@@ -239,7 +239,9 @@ function renderLoad(s: Scenario, p: Predictions, notes: { hold: boolean; queue: 
   }
   for (const h of L.hedges) {
     const when = h.max === 1 ? `a hedge after ${formatDurationMs(h.afterMs)}` : `hedges every ${formatDurationMs(h.afterMs)}, up to ${h.max}`;
-    const what = `an attempt outlasts ${formatDurationMs(h.afterMs)} with P ≈ ${formatRate(h.firstHedge)}, so ≈ ${num(h.perCall)} hedges per call, counted in the λ below it.`;
+    const what = h.predicted
+      ? `an attempt outlasts ${formatDurationMs(h.afterMs)} with P ≈ ${formatRate(h.firstHedge)}, so ≈ ${num(h.perCall)} hedges per call, counted in the λ below it.`
+      : 'not predicted: the call tree below is too large to compute its response time, so the λ below leaves these hedges out.';
     out.push(...wrap(`${h.label}: ${when}; ${what}`, WIDTH, '      ', '    '));
   }
   if (L.hedges.length > 0 && notes.hedge) out.push(...wrap(HEDGE_NOTE, WIDTH, '      ', '    '));
