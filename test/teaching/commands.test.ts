@@ -100,6 +100,25 @@ variants:
     expect(variant).toContain('with nothing failing, 2 requests per operation');
   });
 
+  it('explains hedges once, where they first appear', () => {
+    const yaml = `name: hedges
+duration: 1m
+traffic: {users: {target: back.get, rate: 100/s}}
+services:
+  back: {endpoints: {get: {work: {exponential: {mean: 10ms}}}}}
+variants:
+  early: {set: {traffic.users.hedge: {after: 5ms}}}
+  late: {set: {traffic.users.hedge: {after: 20ms}}}
+`;
+    const text = renderExplain(loadScenarioText(yaml, 'hedges.yaml'), { arg: 'hedges.yaml', text: null, variants: null, predictions: true, answers: false });
+    expect(text.split('A hedge goes out when no attempt has answered').length - 1).toBe(1);
+    expect(text.indexOf('A hedge goes out')).toBeGreaterThan(text.indexOf('variant early'));
+    expect(text.indexOf('A hedge goes out')).toBeLessThan(text.indexOf('variant late'));
+    // Both variants still give their own numbers: P(Exp(10) > 5) = 60.7%, P(> 20) = 13.5%.
+    expect(text).toContain('client users → back.get: a hedge after 5ms; an attempt outlasts 5ms with P ≈ 60.7%');
+    expect(text).toContain('client users → back.get: a hedge after 20ms; an attempt outlasts 20ms with P ≈ 13.5%');
+  });
+
   it('describes distributions, policies, queues and faults in words', () => {
     const yaml = `name: words
 duration: 5m

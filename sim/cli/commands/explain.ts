@@ -118,7 +118,8 @@ export function renderExplain(set: ScenarioSet, o: RenderOptions): string {
     const baseTree = renderCallTree(s).join('\n');
     out.push('');
     out.push('baseline');
-    const baseLines = renderPredictions(s, base, null);
+    const shown: NotesShown = { queue: false, hedge: false };
+    const baseLines = renderPredictions(s, base, null, shown);
     out.push(...baseLines.all);
     for (const v of set.variants) {
       if (o.variants !== null && !o.variants.includes(v.name)) continue;
@@ -129,7 +130,7 @@ export function renderExplain(set: ScenarioSet, o: RenderOptions): string {
         out.push('  Call tree (changed)');
         out.push(...tree.map((l) => `  ${l}`));
       }
-      out.push(...renderPredictions(v.scenario, predict(v.scenario), baseLines).all);
+      out.push(...renderPredictions(v.scenario, predict(v.scenario), baseLines, shown).all);
     }
     out.push('');
     out.push(...wrap('These are first-order estimates: no faults, no queueing delays, first attempts (and hedges) for the loads, independent failures for retries. The run measures what they leave out.', WIDTH, ''));
@@ -145,30 +146,33 @@ export function renderExplain(set: ScenarioSet, o: RenderOptions): string {
 interface RenderedPredictions {
   /** The load tables without their explanations, to compare a variant with the baseline. */
   loadTables: string[];
-  /** Whether the queue explanation has been shown. */
-  queueNote: boolean;
-  /** Whether the hedge explanation has been shown. */
-  hedgeNote: boolean;
   amplification: string[];
   all: string[];
 }
 
-function renderPredictions(s: Scenario, p: Predictions, baseline: RenderedPredictions | null): RenderedPredictions {
+/** Explanations printed once, where first needed (baseline, then variants in order). */
+interface NotesShown {
+  queue: boolean;
+  hedge: boolean;
+}
+
+function renderPredictions(s: Scenario, p: Predictions, baseline: RenderedPredictions | null, shown: NotesShown): RenderedPredictions {
   const availability = renderAvailability(p.availability);
-  const queueNote = baseline === null || !baseline.queueNote;
-  const hedgeNote = baseline === null || !baseline.hedgeNote;
-  const load = renderLoad(s, p, { hold: baseline === null, queue: queueNote, hedge: hedgeNote });
   const loadTables = renderLoad(s, p, { hold: false, queue: false, hedge: false });
+  const sameLoad = baseline !== null && sameLines(loadTables, baseline.loadTables);
+  const notes = { hold: baseline === null, queue: !shown.queue && p.load.queues.length > 0, hedge: !shown.hedge && p.load.hedges.length > 0 };
+  const load = renderLoad(s, p, notes);
   const amplification = renderAmplification(p);
   const all: string[] = [];
   all.push('  Availability of one operation, no faults: Π(1 − errorRate) along the synchronous call tree;');
   all.push('  with retries, 1 − (1 − p)ⁿ for each layer that retries n times (independent attempts)');
   all.push(...availability);
-  const sameLoad = baseline !== null && sameLines(loadTables, baseline.loadTables);
   if (sameLoad) all.push('  Utilization ρ: as in the baseline');
   else {
     all.push('  Utilization ρ = λ × E[work] / (instances × concurrency), λ pushed down the call tree');
     all.push(...load);
+    shown.queue ||= notes.queue;
+    shown.hedge ||= notes.hedge;
   }
   if (baseline && sameLines(amplification, baseline.amplification)) all.push('  Retry amplification rᴸ: as in the baseline');
   else {
@@ -176,13 +180,7 @@ function renderPredictions(s: Scenario, p: Predictions, baseline: RenderedPredic
     all.push('  service fails every request (the worst case)');
     all.push(...amplification);
   }
-  return {
-    loadTables,
-    queueNote: (baseline?.queueNote ?? false) || (!sameLoad && queueNote && p.load.queues.length > 0),
-    hedgeNote: (baseline?.hedgeNote ?? false) || (!sameLoad && hedgeNote && p.load.hedges.length > 0),
-    amplification,
-    all,
-  };
+  return { loadTables, amplification, all };
 }
 
 function sameLines(a: string[], b: string[]): boolean {
