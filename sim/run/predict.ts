@@ -1,7 +1,7 @@
 import { meanOf } from '../engine/distributions.js';
 import { walkSteps } from '../scenario/references.js';
 import type { Endpoint, EndpointRef, HedgePolicy, Queue, RetryOn, RetryPolicy, Scenario, Service, ServiceKind, Step } from '../scenario/types.js';
-import { ResponseTimes, tailBeyond } from './responseTime.js';
+import { ResponseTimes, tailBeyond, type GridDist } from './responseTime.js';
 
 export { tailBeyond };
 
@@ -919,14 +919,59 @@ function attemptsOf(retry: RetryPolicy | null): number {
   return retry && retry.retryOn.length > 0 ? retry.maxAttempts : 1;
 }
 
+// ───────────────────────────── latency ─────────────────────────────
+
+export interface LatencyEstimate {
+  source: string;
+  target: string;
+  /** P(an operation succeeds, within the timeouts): what the percentiles are conditional on; null as below. */
+  success: number | null;
+  /** Percentiles and mean of a successful operation's response time (as the results count latency); null when the call tree is too large to compute. */
+  p50Ms: number | null;
+  p99Ms: number | null;
+  p999Ms: number | null;
+  meanMs: number | null;
+  /** The client's timeout: answers beyond it are timeouts, not latencies. */
+  timeoutMs: number | null;
+}
+
+/**
+ * The response time of a successful operation of each traffic source with no queueing
+ * anywhere: the network, the work and the calls in turn (responseTime.ts), hedges included (the
+ * client's too), retries not; errors, timeouts and losses are failures, as in the results'
+ * latency, and fallbacks answer at the failure. What the run adds to it is queueing.
+ */
+export function predictLatency(s: Scenario): LatencyEstimate[] {
+  const rt = ResponseTimes.for(s);
+  return s.traffic.map((t) => {
+    const a = rt.answer(t.name, t.target);
+    let r: GridDist | null = null;
+    if (a !== null) {
+      r = t.hedge ? a.all.hedged(t.hedge).scaled(a.ok.total) : a.ok;
+      if (t.timeoutMs !== null) r = r.truncatedAt(t.timeoutMs);
+    }
+    return {
+      source: t.name,
+      target: refKey(t.target),
+      success: r?.total ?? null,
+      p50Ms: r?.quantile(0.5) ?? null,
+      p99Ms: r?.quantile(0.99) ?? null,
+      p999Ms: r?.quantile(0.999) ?? null,
+      meanMs: r?.meanMs ?? null,
+      timeoutMs: t.timeoutMs,
+    };
+  });
+}
+
 // ───────────────────────────── all together ─────────────────────────────
 
 export interface Predictions {
   availability: SourceAvailability[];
+  latency: LatencyEstimate[];
   load: LoadPrediction;
   amplification: SourceAmplification[];
 }
 
 export function predict(s: Scenario): Predictions {
-  return { availability: predictAvailability(s), load: predictLoad(s), amplification: predictAmplification(s) };
+  return { availability: predictAvailability(s), latency: predictLatency(s), load: predictLoad(s), amplification: predictAmplification(s) };
 }

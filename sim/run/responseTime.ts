@@ -1,5 +1,5 @@
 import { meanOf, normalCdf, quantileOf, type Dist } from '../engine/distributions.js';
-import type { Endpoint, EndpointRef, Scenario, Service, Step } from '../scenario/types.js';
+import type { Endpoint, EndpointRef, HedgePolicy, Scenario, Service, Step } from '../scenario/types.js';
 
 /**
  * Response-time distributions for `faultline explain`: the tail of a call to an endpoint that
@@ -101,6 +101,11 @@ export class GridDist {
     readonly cellMs: number,
     readonly mass: Float64Array,
     readonly offsetMs = 0,
+    /**
+     * Its probability: 1 for a distribution; less for the successful part of one (answers that
+     * failed or timed out left out), whose percentiles are then conditional on success.
+     */
+    readonly total = 1,
   ) {}
 
   /** Cells from the first to the last with mass: what a convolution with this one costs per cell of the other. */
@@ -115,7 +120,7 @@ export class GridDist {
   get beyond(): number {
     let inGrid = 0;
     for (const m of this.mass) inGrid += m;
-    return Math.max(0, 1 - inGrid);
+    return Math.max(0, this.total - inGrid);
   }
 
   /**
@@ -156,7 +161,7 @@ export class GridDist {
       const end = Math.min(last, GRID - 1 - i);
       for (let j = first; j <= end; j++) out[i + j] += ai * b[j];
     }
-    return new GridDist(this.cellMs, out, this.offsetMs + o.offsetMs);
+    return new GridDist(this.cellMs, out, this.offsetMs + o.offsetMs, this.total * o.total);
   }
 
   /**
@@ -165,13 +170,13 @@ export class GridDist {
    */
   private shiftedTo(offsetMs: number): GridDist {
     const k = Math.round((this.offsetMs - offsetMs) / this.cellMs);
-    if (k === 0) return new GridDist(this.cellMs, this.mass, offsetMs);
+    if (k === 0) return new GridDist(this.cellMs, this.mass, offsetMs, this.total);
     const out = new Float64Array(GRID);
     if (k > 0) out.set(this.mass.subarray(0, Math.max(0, GRID - k)), Math.min(k, GRID));
     else {
       for (let i = 0; i < GRID; i++) out[Math.max(0, i + k)] += this.mass[i];
     }
-    return new GridDist(this.cellMs, out, offsetMs);
+    return new GridDist(this.cellMs, out, offsetMs, this.total);
   }
 
   /** max(X, Y), independent: the CDFs multiply (at the cells' upper edges), on the larger shift (the maximum is at least that). */
@@ -189,7 +194,7 @@ export class GridDist {
       out[i] = fa * fb - below;
       below = fa * fb;
     }
-    return new GridDist(this.cellMs, out, base);
+    return new GridDist(this.cellMs, out, base, this.total * o.total);
   }
 
   /** With probability p this, else o; on their weighted shift, which keeps the mean. */
@@ -203,15 +208,38 @@ export class GridDist {
       this.cellMs,
       a.map((m, i) => p * m + (1 - p) * b[i]),
       base,
+      p * this.total + (1 - p) * o.total,
     );
+  }
+
+  /** The same times with probability f: the part of them that succeeds, when f of them do. */
+  scaled(f: number): GridDist {
+    return new GridDist(
+      this.cellMs,
+      this.mass.map((m) => m * f),
+      this.offsetMs,
+      this.total * f,
+    );
+  }
+
+  /** Only the times up to t (what a timeout lets through as a success); the rest is dropped. */
+  truncatedAt(t: number): GridDist {
+    const out = new Float64Array(GRID);
+    const k = Math.round((t - this.offsetMs) / this.cellMs);
+    let kept = 0;
+    for (let i = 0; i <= Math.min(k, GRID - 1); i++) {
+      out[i] = this.mass[i];
+      kept += out[i];
+    }
+    return new GridDist(this.cellMs, out, this.offsetMs, kept);
   }
 
   /** min(X, t): what is longer ends at t (a timeout). */
   cappedAt(t: number): GridDist {
     if (t <= this.offsetMs) {
       const at = new Float64Array(GRID);
-      at[0] = 1;
-      return new GridDist(this.cellMs, at, t);
+      at[0] = this.total;
+      return new GridDist(this.cellMs, at, t, this.total);
     }
     const k = Math.min(GRID - 1, Math.round((t - this.offsetMs) / this.cellMs));
     const out = this.mass.slice();
@@ -221,18 +249,73 @@ export class GridDist {
       out[i] = 0;
     }
     out[k] += above;
-    return new GridDist(this.cellMs, out, this.offsetMs);
+    return new GridDist(this.cellMs, out, this.offsetMs, this.total);
   }
 
   /** P(X > t), a cell's mass read as spread evenly over its width. */
   tail(t: number): number {
+    return this.tailFrom(this.suffix(), t);
+  }
+
+  /** above[k] = P(L in cell k or higher), beyond included: tails in O(1). */
+  private suffix(): Float64Array {
+    const above = new Float64Array(GRID + 1);
+    above[GRID] = this.beyond;
+    for (let i = GRID - 1; i >= 0; i--) above[i] = above[i + 1] + this.mass[i];
+    return above;
+  }
+
+  private tailFrom(above: Float64Array, t: number): number {
     const pos = (t - this.offsetMs) / this.cellMs + 0.5; // cell k spans [k, k + 1) in these units
     if (pos < 0) return 1;
-    if (pos >= GRID) return this.beyond;
+    if (pos >= GRID) return above[GRID];
     const k = Math.floor(pos);
-    let above = this.beyond + this.mass[k] * (k + 1 - pos);
-    for (let i = k + 1; i < GRID; i++) above += this.mass[i];
-    return Math.min(1, Math.max(0, above));
+    return Math.min(1, Math.max(0, above[k + 1] + this.mass[k] * (k + 1 - pos)));
+  }
+
+  /**
+   * The first answer of an attempt and its hedges, sent every `after` up to `max` while none
+   * has answered, independent: P(R > t) = Π S(t − i × after) over the attempts sent before t.
+   */
+  hedged(h: HedgePolicy): GridDist {
+    const above = this.suffix();
+    const survival = (t: number) => {
+      let p = 1;
+      for (let i = 0; i <= h.max && i * h.afterMs < t; i++) p *= this.tailFrom(above, t - i * h.afterMs);
+      return p;
+    };
+    const out = new Float64Array(GRID);
+    let before = 1; // P(R > the lower edge of cell 0): every attempt takes at least the offset
+    for (let k = 0; k < GRID; k++) {
+      const s = survival(this.offsetMs + (k + 0.5) * this.cellMs);
+      out[k] = Math.max(0, before - s);
+      before = s;
+    }
+    return new GridDist(this.cellMs, out, this.offsetMs, this.total);
+  }
+
+  /** The p-quantile (of the successful part: conditional on success), read within its cell; Infinity beyond the grid, NaN when nothing succeeds. */
+  quantile(p: number): number {
+    if (!(this.total > 0)) return NaN;
+    const target = p * this.total;
+    let below = 0;
+    for (let k = 0; k < GRID; k++) {
+      const m = this.mass[k];
+      if (m > 0 && below + m >= target) {
+        const within = (target - below) / m; // the cell's mass spread over [k − ½, k + ½) cells
+        return this.offsetMs + Math.max(0, k - 0.5 + within) * this.cellMs;
+      }
+      below += m;
+    }
+    return Infinity;
+  }
+
+  /** The mean (conditional on success), counting what lies beyond the grid at its edge (a lower bound then). */
+  get meanMs(): number {
+    if (!(this.total > 0)) return NaN;
+    let sum = 0;
+    for (let k = 0; k < GRID; k++) sum += k * this.mass[k];
+    return this.offsetMs + ((sum + this.beyond * GRID) * this.cellMs) / this.total;
   }
 }
 
@@ -250,7 +333,7 @@ export class ResponseTimes {
   private static readonly cache = new WeakMap<Scenario, ResponseTimes>();
   private readonly endpoints = new Map<string, Located>();
   private readonly bounds = new Map<string, number>();
-  private readonly answers = new Map<string, GridDist | null>();
+  private readonly answers = new Map<string, Answer | null>();
 
   constructor(
     private readonly s: Scenario,
@@ -276,9 +359,14 @@ export class ResponseTimes {
    * that the grid is as fine as the question; null when the budget ran out (MAX_WORK).
    */
   of(caller: string, target: EndpointRef): GridDist | null {
+    return this.answer(caller, target)?.all ?? null;
+  }
+
+  /** Every answer and the successful ones (see Answer), or null as for `of`. */
+  answer(caller: string, target: EndpointRef): Answer | null {
     const key = `${caller}->${target.service}.${target.endpoint}`;
     if (this.answers.has(key)) return this.answers.get(key)!;
-    let answer: GridDist | null;
+    let answer: Answer | null;
     try {
       answer = new Lattice(this, Math.max(2 * this.callBoundMs(caller, target), 1e-3) / GRID).call(caller, target);
     } catch (e) {
@@ -334,23 +422,34 @@ export class ResponseTimes {
   }
 }
 
+/**
+ * A response time in two parts: every answer (what a caller waits for: failures and timeouts
+ * included), and the successful answers alone (total = P(success)), whose percentiles are
+ * what the results report.
+ */
+export interface Answer {
+  all: GridDist;
+  ok: GridDist;
+}
+
 /** One question's grid: its distributions and endpoints' response times, at one cell width. */
 class Lattice {
   private readonly grids = new Map<Dist, GridDist>();
-  private readonly serving = new Map<string, GridDist>();
-  private readonly calls = new Map<string, GridDist>();
+  private readonly serving = new Map<string, Answer>();
+  private readonly calls = new Map<string, Answer>();
 
   constructor(
     private readonly rt: ResponseTimes,
     private readonly cellMs: number,
   ) {}
 
-  call(caller: string, target: EndpointRef): GridDist {
+  call(caller: string, target: EndpointRef): Answer {
     const key = `${caller}->${target.service}.${target.endpoint}`;
     let r = this.calls.get(key);
     if (!r) {
       const link = this.grid(this.rt.link(caller, target.service));
-      r = this.sum(this.sum(link, this.serve(`${target.service}.${target.endpoint}`)), link);
+      const served = this.serve(`${target.service}.${target.endpoint}`);
+      r = { all: this.sum(this.sum(link, served.all), link), ok: this.sum(this.sum(link, served.ok), link) };
       this.calls.set(key, r);
     }
     return r;
@@ -361,15 +460,20 @@ class Lattice {
     return a.plus(b);
   }
 
-  /** n independent copies in turn, by doubling: 2·log₂(n) convolutions, not n. */
-  private times(one: GridDist, n: number): GridDist {
-    let result: GridDist | null = null;
+  /** Both parts in turn: x then y. */
+  private then(x: Answer, y: Answer): Answer {
+    return { all: this.sum(x.all, y.all), ok: this.sum(x.ok, y.ok) };
+  }
+
+  /** n independent copies in turn, by doubling: 2·log₂(n) steps, not n. */
+  private times(one: Answer, n: number): Answer {
+    let result: Answer | null = null;
     let power = one;
     for (let k = n; ; ) {
-      if (k & 1) result = result === null ? power : this.sum(result, power);
+      if (k & 1) result = result === null ? power : this.then(result, power);
       k >>= 1;
       if (k === 0) break;
-      power = this.sum(power, power);
+      power = this.then(power, power);
     }
     return result!;
   }
@@ -383,35 +487,47 @@ class Lattice {
     return g;
   }
 
-  /** From arrival to answer at the endpoint: work, then its steps unless it failed. */
-  private serve(key: string): GridDist {
+  /** From arrival to answer at the endpoint: work, then its steps unless it failed (errorRate). */
+  private serve(key: string): Answer {
     const known = this.serving.get(key);
     if (known) return known;
     const at = this.rt.endpoint(key);
     const work = this.grid(at.ep.work);
-    let steps: GridDist | null = null;
+    let steps: Answer | null = null;
     for (const st of at.ep.steps) {
       const t = this.step(st, at.svc.name);
-      steps = steps === null ? t : this.sum(steps, t);
+      steps = steps === null ? t : this.then(steps, t);
     }
-    const r = steps === null ? work : this.sum(work, steps).mixedWith(1 - at.ep.errorRate, work);
+    const ok = 1 - at.ep.errorRate;
+    const r: Answer =
+      steps === null ? { all: work, ok: work.scaled(ok) } : { all: this.sum(work, steps.all).mixedWith(ok, work), ok: this.sum(work, steps.ok).scaled(ok) };
     this.serving.set(key, r);
     return r;
   }
 
-  private step(st: Step, caller: string): GridDist {
+  private step(st: Step, caller: string): Answer {
     switch (st.kind) {
       case 'call': {
-        const one = st.timeoutMs === null ? this.call(caller, st.target) : this.call(caller, st.target).cappedAt(st.timeoutMs);
-        return this.times(one, st.times);
+        let a = this.call(caller, st.target);
+        if (st.hedge) {
+          // The first answer of the attempts; a success as often as one attempt's (first order).
+          const all = a.all.hedged(st.hedge);
+          a = { all, ok: all.scaled(a.ok.total) };
+        }
+        if (st.timeoutMs !== null) a = { all: a.all.cappedAt(st.timeoutMs), ok: a.ok.truncatedAt(st.timeoutMs) };
+        // A fallback answers every failure with a (degraded) success, when the failure comes.
+        if (st.fallback === 'degrade') a = { all: a.all, ok: a.all };
+        return this.times(a, st.times);
       }
       case 'publish': {
         const link = this.grid(this.rt.link(caller, st.queue));
         const ack = this.sum(link, link);
-        return st.timeoutMs === null ? ack : ack.cappedAt(st.timeoutMs);
+        return st.timeoutMs === null ? { all: ack, ok: ack } : { all: ack.cappedAt(st.timeoutMs), ok: ack.truncatedAt(st.timeoutMs) };
       }
-      case 'parallel':
-        return st.steps.map((b) => this.step(b, caller)).reduce((m, b) => m.max(b));
+      case 'parallel': {
+        const branches = st.steps.map((b) => this.step(b, caller));
+        return branches.reduce((m, b) => ({ all: m.all.max(b.all), ok: m.ok.max(b.ok) }));
+      }
     }
   }
 }

@@ -91,7 +91,7 @@ describe('faultline list', () => {
 });
 
 describe('faultline explain', () => {
-  it('explains every bundled scenario: title, the three kinds of prediction, no takeaway', async () => {
+  it('explains every bundled scenario: title, the four kinds of prediction, no takeaway', async () => {
     const names = bundled();
     expect(names).toContain('sync-chain');
     const cwd = workdir();
@@ -105,9 +105,11 @@ describe('faultline explain', () => {
       expect(out.startsWith(`${s.title}\n`), name).toBe(true);
       expect(out).toContain('TOPOLOGY');
       expect(out).toContain('Call tree');
-      // The three predictions: the availability product, utilization ρ, amplification rᴸ.
+      // The four predictions: the availability product, latency without queueing, utilization ρ, amplification rᴸ.
       expect(out).toMatch(/Availability of one operation, no faults: Π\(1 − errorRate\)/);
       expect(out).toMatch(/no retries {4}\S.* = \d+(\.\d+)?%/);
+      expect(out).toMatch(/Latency of one operation with no queueing/);
+      expect(out).toMatch(/→ \S+ +\d[\d.]*(us|ms|s) +\d[\d.]*(us|ms|s) +\d[\d.]*(us|ms|s) +\d[\d.]*(us|ms|s)$/m);
       expect(out).toMatch(/Utilization ρ = λ × E\[work\] \/ \(instances × concurrency\)/);
       expect(out).toMatch(/Retry amplification rᴸ = Π maxAttempts/);
       expect(out).toMatch(/rᴸ = /);

@@ -86,18 +86,44 @@ variants:
     const text = renderExplain(loadScenarioText(yaml, 'hedges.yaml'), { arg: 'hedges.yaml', text: null, variants: null, predictions: true, answers: false }).replace(/\s+/g, ' ');
     // Exp(10 ms) work: P(an attempt outlasts 10 ms) = e^(−1) = 36.8%.
     expect(text).toContain('front.get → back.get: a hedge after 10ms; an attempt outlasts 10ms with P ≈ 36.8%, so ≈ 0.368 hedges per call, counted in the λ below it.');
-    // The client hedges front, which calls back: P(1 ms + back's work > 50 ms) = e^(−4.9) = 0.745%.
-    expect(text).toContain('client users → front.get: a hedge after 50ms; an attempt outlasts 50ms with P ≈ 0.745%');
-    // front gets 100 × (1 + e^(−4.9)), back that × (1 + e^(−1)) ≈ 137.8/s; requests per operation (1 + e^(−4.9)) × (2 + e^(−1)).
-    const client = Math.exp(-4.9);
-    expect(text).toMatch(/front 100\.7\/s 1ms/);
-    expect(text).toMatch(/back 137\.8\/s 10ms/);
+    // The client hedges front, which calls back with its own hedge: front answers in
+    // 1 ms + min(X₁, 10 ms + X₂), so P(> 50 ms) = e^(−4.9) · e^(−3.9) = e^(−8.8) = 0.0151%.
+    expect(text).toContain('client users → front.get: a hedge after 50ms; an attempt outlasts 50ms with P ≈ 0.0151%');
+    // front gets 100 × (1 + e^(−8.8)), back that × (1 + e^(−1)) ≈ 136.8/s; requests per operation (1 + e^(−8.8)) × (2 + e^(−1)).
+    const client = Math.exp(-8.8);
+    expect(text).toMatch(/front 100\/s 1ms/);
+    expect(text).toMatch(/back 136\.8\/s 10ms/);
     const perOp = Number(/with nothing failing, ([\d.]+) requests per operation/.exec(text)![1]);
     expect(Math.abs(perOp - (1 + client) * (2 + Math.exp(-1)))).toBeLessThan(0.01);
     // Without hedges the loads differ from the baseline's, so the variant shows its own table.
     const variant = text.slice(text.indexOf('variant none'));
     expect(variant).toMatch(/back 100\/s 10ms/);
     expect(variant).toContain('with nothing failing, 2 requests per operation');
+  });
+
+  it('predicts the latency of a successful operation, and says how many succeed when timeouts cut in', () => {
+    const yaml = `name: cut
+duration: 1m
+traffic: {users: {target: front.get, rate: 10/s}}
+services:
+  front: {endpoints: {get: {work: 0ms, steps: [{call: back.get, timeout: 20ms}]}}}
+  back: {endpoints: {get: {work: {exponential: {mean: 10ms}}}}}
+variants:
+  patient:
+    set:
+      services.front.endpoints.get.steps[0].timeout: 1s
+`;
+    const text = renderExplain(loadScenarioText(yaml, 'cut.yaml'), { arg: 'cut.yaml', text: null, variants: null, predictions: true, answers: false });
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('  Latency of one operation with no queueing'));
+    expect(lines[at + 2]).toMatch(/p50≈ +p99≈ +p99\.9≈ +mean≈/);
+    // Exp(10 ms) cut at 20 ms: 1 − e⁻² = 86.47% succeed (to the grid's resolution), and the median success takes −10 ln(1 − ½(1 − e⁻²)) = 5.66 ms.
+    expect(lines[at + 3]).toMatch(/^ {4}users → front\.get +5\.6\d+ms /);
+    expect(text.replace(/\s+/g, ' ')).toMatch(/users: 86\.4\d% of the operations succeed within the timeouts/);
+    // With a 1 s timeout: Exp(10 ms)'s own median, 6.93 ms, and no note.
+    const variant = lines.slice(lines.findIndex((l) => l.startsWith('variant patient')));
+    expect(variant.find((l) => /^ {4}users → front\.get +\d/.test(l))).toMatch(/ 6\.9\d+ms /);
+    expect(variant.join('\n')).not.toContain('succeed within the timeouts');
   });
 
   it('explains hedges once, where they first appear', () => {

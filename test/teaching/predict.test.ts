@@ -583,6 +583,14 @@ describe('every bundled scenario', () => {
         expect(v.rhoHold).toBeGreaterThanOrEqual(v.rhoWork - 1e-12);
       }
       for (const a of p.amplification) expect(a.worst).toBeGreaterThanOrEqual(1);
+      for (const l of p.latency) {
+        expect(l.p50Ms).not.toBeNull();
+        expect(l.p50Ms!).toBeGreaterThan(0);
+        expect(l.p99Ms!).toBeGreaterThanOrEqual(l.p50Ms!);
+        expect(l.p999Ms!).toBeGreaterThanOrEqual(l.p99Ms!);
+        expect(l.success!).toBeGreaterThan(0);
+        expect(l.success!).toBeLessThanOrEqual(1 + 1e-9);
+      }
     }
   });
 });

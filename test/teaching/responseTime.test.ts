@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { quantileOf, type Dist } from '../../sim/engine/distributions.js';
-import { predictAvailability, predictLoad } from '../../sim/run/predict.js';
+import { predictAvailability, predictLatency, predictLoad } from '../../sim/run/predict.js';
 import { cdfAt, GridDist, ResponseTimes } from '../../sim/run/responseTime.js';
 import { loadScenarioText } from '../../sim/scenario/load.js';
 import type { Scenario } from '../../sim/scenario/types.js';
 import { simulate } from '../helpers/sim.js';
-import { Z } from '../helpers/stats.js';
+import { quantileSE, Z } from '../helpers/stats.js';
 
 /**
  * Response-time tails for `faultline explain` (sim/run/responseTime.ts): closed-form CDFs, the
@@ -182,5 +182,80 @@ services:
     const calls = c.attempts - c.hedges;
     const p = c.hedges / calls;
     expect(Math.abs(p - late)).toBeLessThan(Z * Math.sqrt((late * (1 - late)) / calls) + GRID_TOLERANCE);
+  });
+});
+
+describe('the latency of an operation with no queueing', () => {
+  it('of a tandem of four exponential hops is hypoexponential: p50 and p99 from its closed form', () => {
+    // Exp(1), Exp(2), Exp(3), Exp(4) ms in turn, no network: P(R > t) = Σᵢ e^(−t/mᵢ) Πⱼ≠ᵢ mᵢ/(mᵢ − mⱼ).
+    const means = [1, 2, 3, 4];
+    const hops = means.map((m, i) => `  h${i}:\n    endpoints: {get: {work: {exponential: {mean: ${m}ms}}${i < 3 ? `, steps: [{call: h${i + 1}.get}]` : ''}}}`).join('\n');
+    const s = scenario(`name: tandem\nduration: 1m\ntraffic: {users: {target: h0.get, rate: 10/s}}\nservices:\n${hops}\n`);
+    const tail = (t: number) => means.reduce((sum, mi, i) => sum + Math.exp(-t / mi) * means.reduce((prod, mj, j) => (j === i ? prod : (prod * mi) / (mi - mj)), 1), 0);
+    const quantile = (p: number) => {
+      let lo = 0;
+      let hi = 200;
+      for (let k = 0; k < 100; k++) {
+        const mid = (lo + hi) / 2;
+        if (1 - tail(mid) < p) lo = mid;
+        else hi = mid;
+      }
+      return lo;
+    };
+    const l = predictLatency(s)[0];
+    expect(Math.abs(l.p50Ms! - quantile(0.5)) / quantile(0.5)).toBeLessThan(0.01);
+    expect(Math.abs(l.p99Ms! - quantile(0.99)) / quantile(0.99)).toBeLessThan(0.01);
+    expect(l.meanMs!).toBeCloseTo(10, 1);
+    expect(l.success).toBeCloseTo(1, 9);
+  });
+
+  it('counts successes only: a 20 ms timeout on Exp(10 ms) work lets 1 − e⁻² through, and its median is the truncated one', () => {
+    const s = scenario(`name: cut
+duration: 1m
+traffic: {users: {target: front.get, rate: 10/s}}
+services:
+  front: {endpoints: {get: {work: 0ms, steps: [{call: back.get, timeout: 20ms}]}}}
+  back: {endpoints: {get: {work: {exponential: {mean: 10ms}}}}}
+`);
+    const l = predictLatency(s)[0];
+    const pass = 1 - Math.exp(-2);
+    expect(Math.abs(l.success! - pass)).toBeLessThan(GRID_TOLERANCE);
+    // F(t) / F(20) = ½: t = −10 ln(1 − ½(1 − e⁻²)).
+    expect(Math.abs(l.p50Ms! - -10 * Math.log(1 - 0.5 * pass))).toBeLessThan(0.1);
+    expect(l.p999Ms!).toBeLessThanOrEqual(20.05);
+  });
+
+  it('matches a run at light load, hedges included', () => {
+    const yaml = `name: light
+duration: 60s
+seed: 12
+traffic: {users: {target: front.get, rate: 200/s}}
+services:
+  front:
+    concurrency: 64
+    endpoints: {get: {work: {exponential: {mean: 2ms}}, steps: [{call: mid.get, hedge: {after: 20ms}}]}}
+  mid:
+    concurrency: 64
+    endpoints: {get: {work: {exponential: {mean: 5ms}}, steps: [{call: leaf.get}]}}
+  leaf:
+    concurrency: 64
+    endpoints: {get: {work: {exponential: {mean: 10ms}}}}
+links:
+  default: {latency: {normal: {mean: 1ms, sd: 0.2ms}}}
+`;
+    const s = scenario(yaml);
+    const l = predictLatency(s)[0];
+    const run = simulate(yaml, { replications: 1 }).results.get('baseline')!.summary;
+    const n = run.succeeded;
+    // The density at each predicted quantile, from the predicted distribution itself, gives the run's sampling error.
+    const dist = new ResponseTimes(s).answer('users', s.traffic[0].target)!.ok;
+    for (const [p, predicted, measured] of [
+      [0.5, l.p50Ms!, run.latencyMs.p50!],
+      [0.99, l.p99Ms!, run.latencyMs.p99!],
+    ] as const) {
+      const h = 0.5;
+      const density = (dist.tail(predicted - h) - dist.tail(predicted + h)) / (2 * h);
+      expect(Math.abs(measured - predicted), `p${p * 100}`).toBeLessThan(Z * quantileSE(p, n, density) + 0.02 * predicted);
+    }
   });
 });

@@ -6,6 +6,7 @@ import {
   predict,
   refKey,
   type AmplificationPath,
+  type LatencyEstimate,
   type LoadStatus,
   type Predictions,
   type ServiceLoad,
@@ -144,6 +145,7 @@ export function renderExplain(set: ScenarioSet, o: RenderOptions): string {
 // ───────────────────────────── predictions ─────────────────────────────
 
 interface RenderedPredictions {
+  latency: string[];
   /** The load tables without their explanations, to compare a variant with the baseline. */
   loadTables: string[];
   amplification: string[];
@@ -163,10 +165,17 @@ function renderPredictions(s: Scenario, p: Predictions, baseline: RenderedPredic
   const notes = { hold: baseline === null, queue: !shown.queue && p.load.queues.length > 0, hedge: !shown.hedge && p.load.hedges.length > 0 };
   const load = renderLoad(s, p, notes);
   const amplification = renderAmplification(p);
+  const latency = renderLatency(p.latency, p.availability);
   const all: string[] = [];
   all.push('  Availability of one operation, no faults: Π(1 − errorRate) along the synchronous call tree;');
   all.push('  with retries, 1 − (1 − p)ⁿ for each layer that retries n times (independent attempts)');
   all.push(...availability);
+  if (baseline && sameLines(latency, baseline.latency)) all.push('  Latency with no queueing: as in the baseline');
+  else {
+    all.push('  Latency of one operation with no queueing: the network, the work and the calls in turn');
+    all.push('  (hedges included, retries not); the run adds the time spent waiting for a worker');
+    all.push(...latency);
+  }
   if (sameLoad) all.push('  Utilization ρ: as in the baseline');
   else {
     all.push('  Utilization ρ = λ × E[work] / (instances × concurrency), λ pushed down the call tree');
@@ -180,7 +189,27 @@ function renderPredictions(s: Scenario, p: Predictions, baseline: RenderedPredic
     all.push('  service fails every request (the worst case)');
     all.push(...amplification);
   }
-  return { loadTables, amplification, all };
+  return { latency, loadTables, amplification, all };
+}
+
+function renderLatency(list: LatencyEstimate[], availability: SourceAvailability[]): string[] {
+  const rows: string[][] = [['', 'p50≈', 'p99≈', 'p99.9≈', 'mean≈']];
+  for (const l of list) {
+    if (l.p50Ms === null) {
+      rows.push([`${l.source} → ${l.target}`, 'not predicted: the call tree is too large to compute']);
+      continue;
+    }
+    const at = (ms: number | null) => (ms === null || ms === Infinity ? '?' : l.timeoutMs !== null && ms > l.timeoutMs ? `> ${formatDurationMs(l.timeoutMs)} (timeout)` : formatDurationMs(ms));
+    rows.push([`${l.source} → ${l.target}`, at(l.p50Ms), at(l.p99Ms), at(l.p999Ms), at(l.meanMs)]);
+  }
+  const out = columns(rows, [false, true, true, true, true]).map((r) => `    ${r}`);
+  list.forEach((l, i) => {
+    // Timeouts that cut into the answers fail operations that the availability product counts as successes.
+    if (l.success !== null && l.success < availability[i].noRetries.value - 0.0005) {
+      out.push(...wrap(`${l.source}: ${formatAvailability(l.success)} of the operations succeed within the timeouts (errors and timeouts fail, retries are not counted); the percentiles are theirs, as in the results`, WIDTH, '        ', '      '));
+    }
+  });
+  return out;
 }
 
 function sameLines(a: string[], b: string[]): boolean {
