@@ -135,6 +135,10 @@ ${services}
     // On the top's grid a cell is ~10²⁴ times longer than 1 ms; the shifts keep the means exact.
     const top = new ResponseTimes(s).of('users', s.traffic[0].target)!;
     expect(top.tail(10_000)).toBe(1);
+    // So nothing answers within the client's 10 s: no successful latency to predict.
+    const l = predictLatency(s)[0];
+    expect(l.success).toBe(0);
+    expect(l.p50Ms).toBeNaN();
     // s28 calls the leaf s29 80 times: Erlang-80 with mean 80 ms around 1 ms of work.
     const low = new ResponseTimes(s).of('s27', { service: 's28', endpoint: 'get' })!;
     expect(Math.abs(low.tail(81) - 0.5)).toBeLessThan(0.05);

@@ -199,7 +199,8 @@ function renderLatency(list: LatencyEstimate[], availability: SourceAvailability
       rows.push([`${l.source} → ${l.target}`, 'not predicted: the call tree is too large to compute']);
       continue;
     }
-    const at = (ms: number | null) => (ms === null || ms === Infinity ? '?' : l.timeoutMs !== null && ms > l.timeoutMs ? `> ${formatDurationMs(l.timeoutMs)} (timeout)` : formatDurationMs(ms));
+    // NaN: nothing succeeds (then the line below says so); Infinity: beyond the grid.
+    const at = (ms: number | null) => (ms === null || Number.isNaN(ms) ? '—' : ms === Infinity ? '?' : formatDurationMs(ms));
     rows.push([`${l.source} → ${l.target}`, at(l.p50Ms), at(l.p99Ms), at(l.p999Ms), at(l.meanMs)]);
   }
   const out = columns(rows, [false, true, true, true, true]).map((r) => `    ${r}`);
