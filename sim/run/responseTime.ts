@@ -2,16 +2,16 @@ import { meanOf, normalCdf, quantileOf, type Dist } from '../engine/distribution
 import type { Endpoint, EndpointRef, HedgePolicy, Scenario, Service, Step } from '../scenario/types.js';
 
 /**
- * Response-time distributions for `faultline explain`: the tail of a call to an endpoint that
- * makes calls of its own, which the closed forms of predict.ts cannot give — a sum (link, work,
- * its calls one after the other), a maximum (parallel branches) and a mixture (a request that
- * fails after its work skips its steps). Same first-order model as the other predictions: no
- * queueing, first attempts, nothing failing but error rates.
+ * Response-time distributions for `faultline explain`: an operation's latency, and the tail of
+ * a call to an endpoint that makes calls of its own, which the closed forms of predict.ts cannot
+ * give — a sum (link, work, its calls one after the other), a maximum (parallel branches), a
+ * mixture (a request that fails after its work skips its steps), the first of hedged attempts,
+ * timeouts. Same first-order model as the other predictions: no queueing, no retries.
  *
  * Why a grid, not sampling: the predictions are pure functions of the scenario. Each
  * distribution is its probability mass on GRID cells of one width, plus the mass beyond the
- * last cell; sums are convolutions. The width comes from an upper bound on every response
- * time (sums of 99.99th percentiles), so tails are read to about 1/GRID of that range.
+ * last cell; sums are convolutions. Each question gets a grid spanning twice its call's
+ * 99.99th-percentile bound, so tails are read to about 1/GRID of that range.
  */
 const GRID = 2048;
 
