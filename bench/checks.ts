@@ -71,7 +71,6 @@ export function targets(f: Figures, comparisons: Comparison[]): TargetResult[] {
   ];
 }
 
-
 /**
  * Do the simulated results make sense? A fast simulator that computes the wrong thing is
  * worth nothing, so each benchmark's answer is checked against theory (M/M/1) or against

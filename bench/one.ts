@@ -9,15 +9,14 @@ import { meanOf } from '../sim/engine/distributions.js';
 import { ROOT } from './paths.js';
 import { measureRun, type RunMeasurement } from './measure.js';
 import { BENCHMARKS, FULL, QUICK, type BenchmarkName, type BenchPlan } from './plan.js';
-import { loadBenchScenario } from './scenarioText.js';
+import { loadBenchScenario, loadMm1 } from './scenarioText.js';
 import { measureSpeedup } from './speedup.js';
 
 function mm1(plan: BenchPlan): RunMeasurement {
+  const set = loadMm1(plan.mm1Customers);
   // Read λ and μ from the scenario itself, so the theory always matches the file.
-  const probe = loadBenchScenario('mm1').base;
-  const lambda = probe.traffic[0].ratePerMs;
-  const mu = 1 / meanOf(probe.services[0].endpoints[0].work);
-  const set = loadBenchScenario('mm1', { durationMs: plan.mm1Customers / lambda });
+  const lambda = set.base.traffic[0].ratePerMs;
+  const mu = 1 / meanOf(set.base.services[0].endpoints[0].work);
   const m = measureRun('mm1', relative(ROOT, set.file), set.base);
   // The same customers again, warm: how much of the cold figure is JIT warm-up.
   const again = measureRun('mm1', relative(ROOT, set.file), set.base);

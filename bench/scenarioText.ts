@@ -27,3 +27,9 @@ function replaceTopLevel(text: string, key: string, value: string, file: string)
   if (!re.test(text)) throw new Error(`${file}: no top-level "${key}:" line to rewrite`);
   return text.replace(re, `${key}: ${value} `);
 }
+
+/** The M/M/1 benchmark sized for `customers` expected arrivals (duration = customers / λ). */
+export function loadMm1(customers: number): ScenarioSet {
+  const lambda = loadBenchScenario('mm1').base.traffic[0].ratePerMs;
+  return loadBenchScenario('mm1', { durationMs: customers / lambda });
+}

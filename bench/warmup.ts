@@ -9,11 +9,10 @@ import { performance } from 'node:perf_hooks';
 import { World } from '../sim/model/world.js';
 import { replicationSeedKey } from '../sim/run/runOne.js';
 import { FULL } from './plan.js';
-import { loadBenchScenario } from './scenarioText.js';
+import { loadMm1 } from './scenarioText.js';
 
 function slices(label: string): void {
-  const probe = loadBenchScenario('mm1').base;
-  const set = loadBenchScenario('mm1', { durationMs: FULL.mm1Customers / probe.traffic[0].ratePerMs });
+  const set = loadMm1(FULL.mm1Customers);
   const world = new World(set.base, { seedKey: replicationSeedKey(set.base.seed, 0), traceTarget: 0 });
   const perSlice: number[] = [];
   const t0 = performance.now();
@@ -25,7 +24,7 @@ function slices(label: string): void {
   });
   const total = performance.now() - t0;
   const customers = world.ops.requests;
-  const steady = [...perSlice.slice(1)].sort((a, b) => a - b)[Math.floor((perSlice.length - 1) / 2)];
+  const steady = perSlice.slice(1).sort((a, b) => a - b)[Math.floor((perSlice.length - 1) / 2)];
   const nsPerCustomer = (ms: number) => ((ms * 1e6) / (customers / perSlice.length)).toFixed(0);
   process.stdout.write(
     `${label}: ${customers} customers in ${total.toFixed(0)} ms (${((customers / total) * 1e3 / 1e6).toFixed(2)} M/s); ` +

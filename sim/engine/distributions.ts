@@ -199,6 +199,53 @@ export function quantileOf(dist: Dist, p: number): number | undefined {
   }
 }
 
+/**
+ * P(X ≤ x): in closed form where there is one, else (percentiles) by bisection on the quantile
+ * function; a mixture's is its parts', weighted.
+ */
+export function cdfAt(d: Dist, x: number): number {
+  if (x < 0) return 0;
+  switch (d.kind) {
+    case 'mix': {
+      const total = d.parts.reduce((sum, p) => sum + p.weight, 0);
+      return d.parts.reduce((sum, p) => sum + (p.weight / total) * cdfAt(p.dist, x), 0);
+    }
+    case 'constant':
+      return x >= d.value ? 1 : 0;
+    case 'uniform':
+      return d.max > d.min ? Math.min(1, Math.max(0, (x - d.min) / (d.max - d.min))) : x >= d.min ? 1 : 0;
+    case 'exponential':
+      return d.mean > 0 ? 1 - Math.exp(-x / d.mean) : 1;
+    case 'lognormal':
+      if (d.sigma > 0 && x > 0) return normalCdf(Math.log(x / d.median) / d.sigma);
+      break;
+    case 'normal':
+      if (d.sd > 0) {
+        // Truncated at 0.
+        const lo = normalCdf(-d.mean / d.sd);
+        return Math.max(0, (normalCdf((x - d.mean) / d.sd) - lo) / (1 - lo));
+      }
+      break;
+    case 'percentiles':
+      break;
+  }
+  if (quantileOf(d, 0)! > x) return 0;
+  if ((quantileOf(d, 1) ?? Infinity) <= x) return 1;
+  let lo = 0; // quantile(lo) ≤ x
+  let hi = 1;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (quantileOf(d, mid)! <= x) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** P(X > t). */
+export function tailBeyond(d: Dist, t: number): number {
+  return 1 - cdfAt(d, t);
+}
+
 export function normalPdf(x: number): number {
   return Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
 }

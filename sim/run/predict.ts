@@ -1,9 +1,8 @@
-import { meanOf } from '../engine/distributions.js';
+import { meanOf, tailBeyond } from '../engine/distributions.js';
 import { walkSteps } from '../scenario/references.js';
-import type { Endpoint, EndpointRef, HedgePolicy, Queue, RetryOn, RetryPolicy, Scenario, Service, ServiceKind, Step } from '../scenario/types.js';
-import { ResponseTimes, tailBeyond, type GridDist } from './responseTime.js';
-
-export { tailBeyond };
+import type { EndpointRef, HedgePolicy, RetryOn, RetryPolicy, Scenario, ServiceKind, Step } from '../scenario/types.js';
+import { ResponseTimes, withPolicies } from './responseTime.js';
+import { ScenarioIndex } from './scenarioIndex.js';
 
 /**
  * Analytic predictions for `faultline explain` ("predict, then run"): what simple theory says
@@ -24,41 +23,10 @@ export function refKey(r: EndpointRef): string {
   return `${r.service}.${r.endpoint}`;
 }
 
-interface Located {
-  svc: Service;
-  ep: Endpoint;
-}
-
-class Index {
-  readonly endpoints = new Map<string, Located>();
-  readonly queues = new Map<string, Queue>();
-
-  constructor(readonly s: Scenario) {
-    for (const svc of s.services) for (const ep of svc.endpoints) this.endpoints.set(`${svc.name}.${ep.name}`, { svc, ep });
-    for (const q of s.queues) this.queues.set(q.name, q);
-  }
-
-  link(from: string, to: string) {
-    return this.s.links.pairs.get(`${from}->${to}`) ?? this.s.links.default;
-  }
-
-  /** Mean one-way latency of the link `from->to`. */
-  latencyMs(from: string, to: string): number {
-    return meanOf(this.link(from, to).latency);
-  }
-
-  loss(from: string, to: string): number {
-    return this.link(from, to).loss;
-  }
-
-  /**
-   * P(an attempt from `caller` to `target` takes longer than t), link and calls included: on a
-   * grid, built when first needed; null when the call tree is too large to compute.
-   */
-  responseTail(caller: string, target: EndpointRef): ((tMs: number) => number) | null {
-    const r = ResponseTimes.for(this.s).of(caller, target);
-    return r === null ? null : (t) => r.tail(t);
-  }
+/** P(an attempt from `caller` to `target` takes longer than t), link and calls included (responseTime.ts); null when the call tree is too large to compute. */
+function responseTail(s: Scenario, caller: string, target: EndpointRef): ((tMs: number) => number) | null {
+  const r = ResponseTimes.for(s).of(caller, target);
+  return r === null ? null : (t) => r.tail(t);
 }
 
 // ───────────────────────────── formatting helpers (pure) ─────────────────────────────
@@ -113,7 +81,7 @@ function trimZeros(s: string): string {
  * a worker holds at light load, and the response time a caller sees, minus the network.
  */
 export function holdingTimes(s: Scenario): Map<string, number> {
-  const ix = new Index(s);
+  const ix = new ScenarioIndex(s);
   const memo = new Map<string, number>();
   const inProgress = new Set<string>();
   const hold = (key: string): number => {
@@ -174,10 +142,10 @@ export function expectedHedges(h: HedgePolicy, timeoutMs: number | null, tail: (
  * errors that skip them). No queueing: at high load attempts are later, and hedge more, than
  * this says.
  */
-function attemptTail(ix: Index, caller: string, target: EndpointRef): ((tMs: number) => number) | null {
+function attemptTail(ix: ScenarioIndex, caller: string, target: EndpointRef): ((tMs: number) => number) | null {
   const at = ix.endpoints.get(refKey(target));
   if (!at) return () => 0; // the loader rejects unknown targets
-  if (at.ep.steps.length > 0) return ix.responseTail(caller, target);
+  if (at.ep.steps.length > 0) return responseTail(ix.s, caller, target);
   const shiftMs = 2 * ix.latencyMs(caller, target.service);
   return (t) => tailBeyond(at.ep.work, t - shiftMs);
 }
@@ -198,12 +166,11 @@ export interface HedgeLoad {
 
 function hedgeLoad(label: string, h: HedgePolicy, timeoutMs: number | null, tail: ((tMs: number) => number) | null): HedgeLoad {
   if (tail === null) return { label, afterMs: h.afterMs, max: h.max, predicted: false, firstHedge: NaN, perCall: 0 };
-  const firstHedge = h.afterMs >= (timeoutMs ?? Infinity) ? 0 : tail(h.afterMs);
-  return { label, afterMs: h.afterMs, max: h.max, predicted: true, firstHedge, perCall: expectedHedges(h, timeoutMs, tail) };
+  return { label, afterMs: h.afterMs, max: h.max, predicted: true, firstHedge: expectedHedges({ ...h, max: 1 }, timeoutMs, tail), perCall: expectedHedges(h, timeoutMs, tail) };
 }
 
 /** Every hedging call site: the traffic sources' (by index; null without a hedge) and the call steps'. */
-function hedgeLoads(ix: Index): { sources: Array<HedgeLoad | null>; steps: Map<Step, HedgeLoad> } {
+function hedgeLoads(ix: ScenarioIndex): { sources: Array<HedgeLoad | null>; steps: Map<Step, HedgeLoad> } {
   const sources = ix.s.traffic.map((t) => (t.hedge ? hedgeLoad(`client ${t.name} → ${refKey(t.target)}`, t.hedge, t.timeoutMs, attemptTail(ix, t.name, t.target)) : null));
   const steps = new Map<Step, HedgeLoad>();
   for (const [key, { svc, ep }] of ix.endpoints) {
@@ -323,7 +290,7 @@ const NO_LOAD: Rates = { perSec: 0, peakPerSec: 0, bound: false };
  * The graph of first-attempt requests: endpoint → callee (× times, × 1 + its expected hedges),
  * endpoint → queue, queue → consumer.
  */
-function requestGraph(ix: Index, hedges: Map<Step, HedgeLoad>): { edges: Map<Node, Map<Node, number>>; order: Node[]; cyclic: Set<Node> } {
+function requestGraph(ix: ScenarioIndex, hedges: Map<Step, HedgeLoad>): { edges: Map<Node, Map<Node, number>>; order: Node[]; cyclic: Set<Node> } {
   const edges = new Map<Node, Map<Node, number>>();
   const add = (from: Node, to: Node, w: number) => {
     const m = edges.get(from) ?? new Map<Node, number>();
@@ -402,7 +369,7 @@ function statusOf(rhoWork: number, rhoHold: number, perSec: number): LoadStatus 
  * its upper bound users / (think + R₀) is used, R₀ being the response time with no queueing.
  */
 export function predictLoad(s: Scenario): LoadPrediction {
-  const ix = new Index(s);
+  const ix = new ScenarioIndex(s);
   const holds = holdingTimes(s);
   const hedging = hedgeLoads(ix);
   const graph = requestGraph(ix, hedging.steps);
@@ -668,7 +635,7 @@ export interface SourceAvailability {
 
 /** Hedges are left out of the estimate: a slow attempt's hedge may still succeed. */
 function noteHedge(where: string, afterMs: number): string {
-  return `${where} hedges after ${trimZeros(afterMs.toFixed(3))}ms: an attempt that fails while its hedge is in flight does not fail the call, which this estimate leaves out (it is pessimistic there)`;
+  return `${where} hedges after ${ms(afterMs)}: an attempt that fails while its hedge is in flight does not fail the call, which this estimate leaves out (it is pessimistic there)`;
 }
 
 /**
@@ -680,7 +647,7 @@ function noteHedge(where: string, afterMs: number): string {
  * independent attempts (true of error rates; not of an outage).
  */
 export function predictAvailability(s: Scenario): SourceAvailability[] {
-  const ix = new Index(s);
+  const ix = new ScenarioIndex(s);
   return s.traffic.map((t) => {
     const notes = new Set<string>();
     let anyRetry = false;
@@ -720,7 +687,7 @@ export function predictAvailability(s: Scenario): SourceAvailability[] {
               if (callee && st.timeoutMs !== null) {
                 // A callee without steps: its work tail in closed form; with calls of its own: its whole response time, on a grid.
                 const leaf = callee.ep.steps.length === 0;
-                const tail = leaf ? tailBeyond(callee.ep.work, st.timeoutMs - latency) : (ix.responseTail(caller, st.target)?.(st.timeoutMs) ?? 0);
+                const tail = leaf ? tailBeyond(callee.ep.work, st.timeoutMs - latency) : (responseTail(s, caller, st.target)?.(st.timeoutMs) ?? 0);
                 if (tail >= TAIL_NOTED) {
                   const again =
                     st.retry && st.retry.maxAttempts > 1 && st.retry.retryOn.includes('timeout') && callee.ep.effect && !callee.ep.idempotent
@@ -749,7 +716,7 @@ export function predictAvailability(s: Scenario): SourceAvailability[] {
       if (mode === 'none' && t.hedge) notes.add(noteHedge(`client ${t.name}`, t.hedge.afterMs));
       if (mode === 'none') {
         if (t.timeoutMs !== null) {
-          const tail = ix.responseTail(t.name, t.target)?.(t.timeoutMs) ?? 0;
+          const tail = responseTail(s, t.name, t.target)?.(t.timeoutMs) ?? 0;
           if (tail >= TAIL_NOTED) {
             notes.add(`client ${t.name}: about ${formatRate(tail)} of its response times outlast its timeout (${ms(t.timeoutMs)}; network included, no queueing): those operations time out, which this estimate leaves out`);
           }
@@ -843,7 +810,7 @@ interface StackLayer {
  * failing copy fails the endpoint.
  */
 export function predictAmplification(s: Scenario): SourceAmplification[] {
-  const ix = new Index(s);
+  const ix = new ScenarioIndex(s);
   const load = predictLoad(s);
   return s.traffic.map((t, ti) => {
     const target = refKey(t.target);
@@ -931,8 +898,6 @@ export interface LatencyEstimate {
   p99Ms: number | null;
   p999Ms: number | null;
   meanMs: number | null;
-  /** The client's timeout: answers beyond it are timeouts, not latencies. */
-  timeoutMs: number | null;
 }
 
 /**
@@ -945,11 +910,8 @@ export function predictLatency(s: Scenario): LatencyEstimate[] {
   const rt = ResponseTimes.for(s);
   return s.traffic.map((t) => {
     const a = rt.answer(t.name, t.target);
-    let r: GridDist | null = null;
-    if (a !== null) {
-      r = t.hedge ? a.all.hedged(t.hedge).scaled(a.ok.total) : a.ok;
-      if (t.timeoutMs !== null) r = r.truncatedAt(t.timeoutMs);
-    }
+    // The client's own hedge and timeout, as a call step's.
+    const r = a === null ? null : withPolicies(a, t.hedge, t.timeoutMs).ok;
     return {
       source: t.name,
       target: refKey(t.target),
@@ -958,7 +920,6 @@ export function predictLatency(s: Scenario): LatencyEstimate[] {
       p99Ms: r?.quantile(0.99) ?? null,
       p999Ms: r?.quantile(0.999) ?? null,
       meanMs: r?.meanMs ?? null,
-      timeoutMs: t.timeoutMs,
     };
   });
 }

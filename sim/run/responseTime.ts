@@ -1,5 +1,6 @@
-import { meanOf, normalCdf, quantileOf, type Dist } from '../engine/distributions.js';
-import type { Endpoint, EndpointRef, HedgePolicy, Scenario, Service, Step } from '../scenario/types.js';
+import { cdfAt, meanOf, quantileOf, type Dist } from '../engine/distributions.js';
+import type { EndpointRef, HedgePolicy, Scenario, Step } from '../scenario/types.js';
+import { ScenarioIndex } from './scenarioIndex.js';
 
 /**
  * Response-time distributions for `faultline explain`: an operation's latency, and the tail of
@@ -25,53 +26,6 @@ const MAX_WORK = 300_000_000;
 
 /** The work budget ran out. */
 class TooLarge extends Error {}
-
-/**
- * P(X ≤ x): in closed form where there is one, else (percentiles) by bisection on the quantile
- * function; a mixture's is its parts', weighted.
- */
-export function cdfAt(d: Dist, x: number): number {
-  if (x < 0) return 0;
-  switch (d.kind) {
-    case 'mix': {
-      const total = d.parts.reduce((sum, p) => sum + p.weight, 0);
-      return d.parts.reduce((sum, p) => sum + (p.weight / total) * cdfAt(p.dist, x), 0);
-    }
-    case 'constant':
-      return x >= d.value ? 1 : 0;
-    case 'uniform':
-      return d.max > d.min ? Math.min(1, Math.max(0, (x - d.min) / (d.max - d.min))) : x >= d.min ? 1 : 0;
-    case 'exponential':
-      return d.mean > 0 ? 1 - Math.exp(-x / d.mean) : 1;
-    case 'lognormal':
-      if (d.sigma > 0 && x > 0) return normalCdf(Math.log(x / d.median) / d.sigma);
-      break;
-    case 'normal':
-      if (d.sd > 0) {
-        // Truncated at 0.
-        const lo = normalCdf(-d.mean / d.sd);
-        return Math.max(0, (normalCdf((x - d.mean) / d.sd) - lo) / (1 - lo));
-      }
-      break;
-    case 'percentiles':
-      break;
-  }
-  if (quantileOf(d, 0)! > x) return 0;
-  if ((quantileOf(d, 1) ?? Infinity) <= x) return 1;
-  let lo = 0; // quantile(lo) ≤ x
-  let hi = 1;
-  for (let i = 0; i < 60; i++) {
-    const mid = (lo + hi) / 2;
-    if (quantileOf(d, mid)! <= x) lo = mid;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** P(X > t). */
-export function tailBeyond(d: Dist, t: number): number {
-  return 1 - cdfAt(d, t);
-}
 
 /** The p-quantile, a mixture's by bisection on its CDF. */
 function quantile(d: Dist, p: number): number {
@@ -108,12 +62,18 @@ export class GridDist {
     readonly total = 1,
   ) {}
 
-  /** Cells from the first to the last with mass: what a convolution with this one costs per cell of the other. */
-  get support(): number {
+  /** The first and the last cell with mass (first > last when there is none). */
+  private range(): [first: number, last: number] {
     let first = 0;
     while (first < GRID && this.mass[first] === 0) first++;
     let last = GRID - 1;
-    while (last > first && this.mass[last] === 0) last--;
+    while (last >= first && this.mass[last] === 0) last--;
+    return [first, last];
+  }
+
+  /** Cells from the first to the last with mass: what a convolution with this one costs per cell of the other. */
+  get support(): number {
+    const [first, last] = this.range();
     return Math.max(1, last - first + 1);
   }
 
@@ -151,10 +111,7 @@ export class GridDist {
     const b = o.mass;
     const out = new Float64Array(GRID);
     // Most of the grid is empty (it spans the longest response time): loop over b's support only.
-    let first = 0;
-    while (first < GRID && b[first] === 0) first++;
-    let last = GRID - 1;
-    while (last >= first && b[last] === 0) last--;
+    const [first, last] = o.range();
     for (let i = 0; i < GRID; i++) {
       const ai = a[i];
       if (ai === 0) continue;
@@ -319,8 +276,6 @@ export class GridDist {
   }
 }
 
-type Located = { svc: Service; ep: Endpoint };
-
 /** The percentile that bounds a response time, to size its grid. */
 const BOUND_Q = 0.9999;
 
@@ -331,16 +286,16 @@ const BOUND_Q = 0.9999;
  */
 export class ResponseTimes {
   private static readonly cache = new WeakMap<Scenario, ResponseTimes>();
-  private readonly endpoints = new Map<string, Located>();
+  readonly ix: ScenarioIndex;
   private readonly bounds = new Map<string, number>();
   private readonly answers = new Map<string, Answer | null>();
 
   constructor(
-    private readonly s: Scenario,
+    s: Scenario,
     /** Multiply-adds left (MAX_WORK; tests make it small). */
     private workLeft = MAX_WORK,
   ) {
-    for (const svc of s.services) for (const ep of svc.endpoints) this.endpoints.set(`${svc.name}.${ep.name}`, { svc, ep });
+    this.ix = new ScenarioIndex(s);
   }
 
   /** The scenario's instance: the predictions of one scenario share its answers and its budget. */
@@ -377,12 +332,9 @@ export class ResponseTimes {
     return answer;
   }
 
-  endpoint(key: string): Located {
-    return this.endpoints.get(key)!;
-  }
-
-  link(from: string, to: string): Dist {
-    return (this.s.links.pairs.get(`${from}->${to}`) ?? this.s.links.default).latency;
+  /** The latency of the link `from->to`. */
+  latency(from: string, to: string): Dist {
+    return this.ix.link(from, to).latency;
   }
 
   /** Spends `n` multiply-adds of the budget, or throws TooLarge. */
@@ -396,13 +348,13 @@ export class ResponseTimes {
    * (calls ended at their timeouts, parallel branches their slowest).
    */
   private callBoundMs(caller: string, target: EndpointRef): number {
-    return 2 * quantile(this.link(caller, target.service), BOUND_Q) + this.serveBoundMs(`${target.service}.${target.endpoint}`);
+    return 2 * quantile(this.latency(caller, target.service), BOUND_Q) + this.serveBoundMs(`${target.service}.${target.endpoint}`);
   }
 
   private serveBoundMs(key: string): number {
     const known = this.bounds.get(key);
     if (known !== undefined) return known;
-    const at = this.endpoints.get(key);
+    const at = this.ix.endpoints.get(key);
     if (!at) return 0;
     this.bounds.set(key, 0); // sync cycles are rejected by the loader; guard anyway
     const ms = quantile(at.ep.work, BOUND_Q) + at.ep.steps.reduce((sum, st) => sum + this.stepBoundMs(st, at.svc.name), 0);
@@ -415,7 +367,7 @@ export class ResponseTimes {
       case 'call':
         return st.times * Math.min(this.callBoundMs(caller, st.target), st.timeoutMs ?? Infinity);
       case 'publish':
-        return Math.min(2 * quantile(this.link(caller, st.queue), BOUND_Q), st.timeoutMs ?? Infinity);
+        return Math.min(2 * quantile(this.latency(caller, st.queue), BOUND_Q), st.timeoutMs ?? Infinity);
       case 'parallel':
         return st.steps.reduce((m, b) => Math.max(m, this.stepBoundMs(b, caller)), 0);
     }
@@ -430,6 +382,21 @@ export class ResponseTimes {
 export interface Answer {
   all: GridDist;
   ok: GridDist;
+}
+
+/**
+ * A call's policies on its attempt's answer. A hedge: the first answer of the attempts, a
+ * success as often as one attempt's (first order). A timeout ends every answer at it, and
+ * what it ends is a failure.
+ */
+export function withPolicies(a: Answer, hedge: HedgePolicy | null, timeoutMs: number | null): Answer {
+  let r = a;
+  if (hedge !== null) {
+    const all = r.all.hedged(hedge);
+    r = { all, ok: all.scaled(r.ok.total) };
+  }
+  if (timeoutMs !== null) r = { all: r.all.cappedAt(timeoutMs), ok: r.ok.truncatedAt(timeoutMs) };
+  return r;
 }
 
 /** One question's grid: its distributions and endpoints' response times, at one cell width. */
@@ -447,7 +414,7 @@ class Lattice {
     const key = `${caller}->${target.service}.${target.endpoint}`;
     let r = this.calls.get(key);
     if (!r) {
-      const link = this.grid(this.rt.link(caller, target.service));
+      const link = this.grid(this.rt.latency(caller, target.service));
       const served = this.serve(`${target.service}.${target.endpoint}`);
       r = { all: this.sum(this.sum(link, served.all), link), ok: this.sum(this.sum(link, served.ok), link) };
       this.calls.set(key, r);
@@ -491,7 +458,7 @@ class Lattice {
   private serve(key: string): Answer {
     const known = this.serving.get(key);
     if (known) return known;
-    const at = this.rt.endpoint(key);
+    const at = this.rt.ix.endpoints.get(key)!;
     const work = this.grid(at.ep.work);
     let steps: Answer | null = null;
     for (const st of at.ep.steps) {
@@ -508,21 +475,15 @@ class Lattice {
   private step(st: Step, caller: string): Answer {
     switch (st.kind) {
       case 'call': {
-        let a = this.call(caller, st.target);
-        if (st.hedge) {
-          // The first answer of the attempts; a success as often as one attempt's (first order).
-          const all = a.all.hedged(st.hedge);
-          a = { all, ok: all.scaled(a.ok.total) };
-        }
-        if (st.timeoutMs !== null) a = { all: a.all.cappedAt(st.timeoutMs), ok: a.ok.truncatedAt(st.timeoutMs) };
+        let a = withPolicies(this.call(caller, st.target), st.hedge, st.timeoutMs);
         // A fallback answers every failure with a (degraded) success, when the failure comes.
         if (st.fallback === 'degrade') a = { all: a.all, ok: a.all };
         return this.times(a, st.times);
       }
       case 'publish': {
-        const link = this.grid(this.rt.link(caller, st.queue));
+        const link = this.grid(this.rt.latency(caller, st.queue));
         const ack = this.sum(link, link);
-        return st.timeoutMs === null ? { all: ack, ok: ack } : { all: ack.cappedAt(st.timeoutMs), ok: ack.truncatedAt(st.timeoutMs) };
+        return withPolicies({ all: ack, ok: ack }, null, st.timeoutMs);
       }
       case 'parallel': {
         const branches = st.steps.map((b) => this.step(b, caller));

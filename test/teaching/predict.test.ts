@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tailBeyond } from '../../sim/engine/distributions.js';
 import {
   expectedHedges,
   formatAvailability,
@@ -12,7 +13,6 @@ import {
   predictLoad,
   renderFactors,
   superscript,
-  tailBeyond,
   type Factor,
   type ServiceLoad,
 } from '../../sim/run/predict.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { quantileOf, type Dist } from '../../sim/engine/distributions.js';
+import { cdfAt, quantileOf, type Dist } from '../../sim/engine/distributions.js';
 import { predictAvailability, predictLatency, predictLoad } from '../../sim/run/predict.js';
-import { cdfAt, GridDist, ResponseTimes } from '../../sim/run/responseTime.js';
+import { GridDist, ResponseTimes } from '../../sim/run/responseTime.js';
 import { loadScenarioText } from '../../sim/scenario/load.js';
 import type { Scenario } from '../../sim/scenario/types.js';
 import { simulate } from '../helpers/sim.js';
@@ -153,24 +153,32 @@ ${services}
   });
 });
 
-describe('predictions from the response time', () => {
-  // front → mid (Exp 5 ms, then a call) → leaf (Exp 10 ms), no network: mid answers in
-  // X₅ + X₁₀, whose tail is (10e^(−t/10) − 5e^(−t/5)) / 5; at 20 ms: 2e^(−2) − e^(−4) = 25.2%.
-  const yaml = (policy: string) => `name: deep
+/**
+ * front (its `frontWork`, then a call to mid with `policy`) → mid (Exp 5 ms, then a call) →
+ * leaf (Exp 10 ms), 64 workers each: at 200/s nothing queues.
+ */
+function threeTier(o: { name: string; seed: number; frontWork: string; policy: string; links?: string }): string {
+  return `name: ${o.name}
 duration: 60s
-seed: 8
+seed: ${o.seed}
 traffic: {users: {target: front.get, rate: 200/s}}
 services:
   front:
     concurrency: 64
-    endpoints: {get: {work: 0ms, steps: [{call: mid.get, ${policy}}]}}
+    endpoints: {get: {work: ${o.frontWork}, steps: [{call: mid.get, ${o.policy}}]}}
   mid:
     concurrency: 64
     endpoints: {get: {work: {exponential: {mean: 5ms}}, steps: [{call: leaf.get}]}}
   leaf:
     concurrency: 64
     endpoints: {get: {work: {exponential: {mean: 10ms}}}}
-`;
+${o.links ?? ''}`;
+}
+
+describe('predictions from the response time', () => {
+  // front → mid (Exp 5 ms, then a call) → leaf (Exp 10 ms), no network: mid answers in
+  // X₅ + X₁₀, whose tail is (10e^(−t/10) − 5e^(−t/5)) / 5; at 20 ms: 2e^(−2) − e^(−4) = 25.2%.
+  const yaml = (policy: string) => threeTier({ name: 'deep', seed: 8, frontWork: '0ms', policy });
   const late = 2 * Math.exp(-2) - Math.exp(-4);
 
   it('note how often a timeout cuts into a callee that makes calls of its own', () => {
@@ -230,23 +238,7 @@ services:
   });
 
   it('matches a run at light load, hedges included', () => {
-    const yaml = `name: light
-duration: 60s
-seed: 12
-traffic: {users: {target: front.get, rate: 200/s}}
-services:
-  front:
-    concurrency: 64
-    endpoints: {get: {work: {exponential: {mean: 2ms}}, steps: [{call: mid.get, hedge: {after: 20ms}}]}}
-  mid:
-    concurrency: 64
-    endpoints: {get: {work: {exponential: {mean: 5ms}}, steps: [{call: leaf.get}]}}
-  leaf:
-    concurrency: 64
-    endpoints: {get: {work: {exponential: {mean: 10ms}}}}
-links:
-  default: {latency: {normal: {mean: 1ms, sd: 0.2ms}}}
-`;
+    const yaml = threeTier({ name: 'light', seed: 12, frontWork: '{exponential: {mean: 2ms}}', policy: 'hedge: {after: 20ms}', links: 'links:\n  default: {latency: {normal: {mean: 1ms, sd: 0.2ms}}}\n' });
     const s = scenario(yaml);
     const l = predictLatency(s)[0];
     const run = simulate(yaml, { replications: 1 }).results.get('baseline')!.summary;
