@@ -36,6 +36,11 @@ export function pct(x: number, digits = 2): string {
   return `${(x * 100).toFixed(digits)}%`;
 }
 
+/** Every trial's rate, in the order run: "2.09 M, 2.29 M, 2.52 M". */
+export function trialList(x: { trialRates?: number[] }): string {
+  return (x.trialRates ?? []).map(si).join(', ');
+}
+
 export function ratio(x: number): string {
   return `${x.toFixed(x >= 10 ? 0 : 2)}×`;
 }

@@ -3,9 +3,10 @@ import { LatencyHistogram } from '../sim/metrics/latencyHistogram.js';
 import { runOne } from '../sim/run/runOne.js';
 import { LIMITS } from '../sim/scenario/limits.js';
 import type { Scenario } from '../sim/scenario/types.js';
+import type { Trials } from './trials.js';
 
 /** What one measured run reports; travels from the child process to the runner as JSON. */
-export interface RunMeasurement {
+export interface RunMeasurement extends Trials {
   name: string;
   scenario: string;
   simulatedMs: number;

@@ -11,6 +11,9 @@ import { measureRun, type RunMeasurement } from './measure.js';
 import { BENCHMARKS, FULL, QUICK, type BenchmarkName, type BenchPlan } from './plan.js';
 import { loadBenchScenario, loadMm1 } from './scenarioText.js';
 import { measureSpeedup } from './speedup.js';
+import { engineHold, HOLD_PENDING } from './lean/engineHold.js';
+import { leanChain } from './lean/leanChain.js';
+import { leanMm1 } from './lean/leanMm1.js';
 
 function mm1(plan: BenchPlan): RunMeasurement {
   const set = loadMm1(plan.mm1Customers);
@@ -48,6 +51,15 @@ async function main(): Promise<void> {
       break;
     case 'speedup':
       result = await measureSpeedup(plan);
+      break;
+    case 'lean-mm1':
+      result = leanMm1(loadMm1(plan.mm1Customers).base);
+      break;
+    case 'lean-chain':
+      result = leanChain(loadBenchScenario('chain', { durationMs: plan.chainMs }).base);
+      break;
+    case 'engine-hold':
+      result = engineHold(HOLD_PENDING, plan.holdEvents);
       break;
     default:
       process.stderr.write(`usage: node dist/bench/one.js <${BENCHMARKS.join('|')}> [--quick]\n`);

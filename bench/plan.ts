@@ -1,5 +1,5 @@
 /** The measurements bench/one.ts can make, each in its own process. */
-export const BENCHMARKS = ['mm1', 'chain', 'chain-short', 'speedup'] as const;
+export const BENCHMARKS = ['mm1', 'chain', 'chain-short', 'speedup', 'lean-mm1', 'lean-chain', 'engine-hold'] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
 /**
@@ -23,6 +23,13 @@ export interface BenchPlan {
   speedupTrials: number;
   /** Simulated span of the calibration run that sizes the speed-up scenario. */
   speedupCalibrationMs: number;
+  /**
+   * Fresh-process trials of each rate (faultline's, the lean models' and SimPy's, interleaved);
+   * the median counts. One figure on a shared VM moves by 20–50% from run to run.
+   */
+  speedTrials: number;
+  /** The ceiling: events of the engine-alone hold model (bench/lean/engineHold.ts). */
+  holdEvents: number;
 }
 
 const MINUTE = 60_000;
@@ -38,6 +45,8 @@ export const FULL: BenchPlan = {
   speedupRunWallMs: 1000,
   speedupTrials: 2,
   speedupCalibrationMs: MINUTE,
+  speedTrials: 3,
+  holdEvents: 20_000_000,
 };
 
 /** A smoke run (seconds, not minutes): same code paths, small spans. Its figures are not comparable. */
@@ -52,6 +61,8 @@ export const QUICK: BenchPlan = {
   speedupRunWallMs: 150,
   speedupTrials: 1,
   speedupCalibrationMs: 10_000,
+  speedTrials: 1,
+  holdEvents: 1_000_000,
 };
 
 /** The targets from the issues. */

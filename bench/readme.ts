@@ -5,6 +5,7 @@ import { ROOT } from './paths.js';
 import { TARGETS } from './plan.js';
 import type { BenchResults } from './results.js';
 import { BUSY_LOAD } from './machine.js';
+import { trialCount } from './trials.js';
 
 export const README_FILE = join(ROOT, 'README.md');
 const START = '<!-- bench:start -->';
@@ -73,8 +74,21 @@ export function renderReadmeBlock(r: BenchResults): string {
     }
   }
   L.push('');
-  L.push('One run of `npm run bench`. On this shared virtual machine the figures, SimPy\'s included, move by');
-  L.push('20% or more from one run to the next: compare figures taken in the same run.');
+  const trials = trialCount(f.mm1);
+  L.push(
+    trials > 1
+      ? `One run of \`npm run bench\`; each rate is the median of ${trials} fresh-process trials, faultline's and SimPy's interleaved (on this shared virtual machine one figure moves by 20–50% between runs).`
+      : 'One run of `npm run bench`. On this shared virtual machine the figures, SimPy\'s included, move by 20% or more from one run to the next: compare figures taken in the same run.',
+  );
+  const c = r.ceiling;
+  const perRequest = c.chain.events / c.chain.requests;
+  const vs = (perSec: number) => (simpy ? ` (${ratio(perSec / simpy.chain.requestsPerSec)} SimPy)` : '');
+  L.push('');
+  L.push(
+    `The ceiling, measured in the same run: the chain stripped to what it needs runs at ${si(c.chain.requestsPerSec)} requests/s${vs(c.chain.requestsPerSec)} on this engine, ` +
+      `and the engine alone, doing nothing but its ${perRequest.toFixed(0)} events per request, at ${si(c.hold.eventsPerSec / perRequest)}/s${vs(c.hold.eventsPerSec / perRequest)}; ` +
+      `the M/M/1 stripped likewise runs at ${si(c.mm1.requestsPerSec)} customers/s ([where the time goes](docs/performance.md)).`,
+  );
   L.push('');
   L.push('The engine checks itself while it runs: the benchmark\'s M/M/1 gives the theoretical mean, median,');
   L.push('p99 and utilization, and its chain agrees with SimPy\'s on availability and mean latency.');

@@ -3,6 +3,8 @@ import type { ReportLoadOutcome } from './reportLoadStep.js';
 import type { SimpyInfo, SimpyResult } from './simpy.js';
 import type { SpeedupMeasurement } from './speedup.js';
 import type { Machine } from './machine.js';
+import type { HoldRun } from './lean/engineHold.js';
+import type { LeanRun } from './lean/leanRun.js';
 
 /** Everything one `npm run bench` measured: written to bench/results/*.json as is. */
 export interface BenchResults {
@@ -11,6 +13,8 @@ export interface BenchResults {
   machine: Machine;
   faultline: { mm1: RunMeasurement; chain: RunMeasurement; chainShort: RunMeasurement };
   simpy: { info: SimpyInfo; mm1: SimpyResult; chain: SimpyResult } | { skipped: string };
+  /** What the two models could reach on this engine at best (docs/performance.md). */
+  ceiling: { mm1: LeanRun; chain: LeanRun; hold: HoldRun };
   comparisons: Comparison[];
   speedup: SpeedupMeasurement;
   reportLoad: ReportLoadOutcome;

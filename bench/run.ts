@@ -21,7 +21,10 @@ import { DOCS_FILE, RESULTS_DIR, ROOT } from './paths.js';
 import { FULL, QUICK } from './plan.js';
 import { runReportLoad } from './reportLoadStep.js';
 import type { BenchResults } from './results.js';
-import { detectSimpy, simpyChain, simpyMm1 } from './simpy.js';
+import type { HoldRun } from './lean/engineHold.js';
+import type { LeanRun } from './lean/leanRun.js';
+import { detectSimpy, simpyChain, simpyMm1, type SimpyResult } from './simpy.js';
+import { medianTrial } from './trials.js';
 import type { SpeedupMeasurement } from './speedup.js';
 import { README_FILE, updateReadme } from './readme.js';
 import { renderSummary } from './summary.js';
@@ -40,23 +43,36 @@ async function main(): Promise<void> {
   const simpyInfo = detectSimpy();
   const machine = describeMachine(simpyInfo);
 
-  step(`M/M/1, ${plan.mm1Customers} customers`);
-  const mm1 = await runChild<RunMeasurement>('mm1', plan);
-  step(`4-hop chain, ${span(plan.chainMs)} simulated`);
-  const chain = await runChild<RunMeasurement>('chain', plan);
+  // The rates: each in a fresh process, trial after trial, faultline's, the lean models' and
+  // SimPy's interleaved so that a slow phase of the shared machine touches them all; the median
+  // trial of each counts.
+  const trials = { mm1: [] as RunMeasurement[], leanMm1: [] as LeanRun[], chain: [] as RunMeasurement[], leanChain: [] as LeanRun[], simpyMm1: [] as SimpyResult[], simpyChain: [] as SimpyResult[] };
+  for (let i = 1; i <= plan.speedTrials; i++) {
+    const of = plan.speedTrials > 1 ? ` (trial ${i} of ${plan.speedTrials})` : '';
+    step(`M/M/1, ${plan.mm1Customers} customers, faultline then the lean model${of}`);
+    trials.mm1.push(await runChild<RunMeasurement>('mm1', plan));
+    trials.leanMm1.push(await runChild<LeanRun>('lean-mm1', plan));
+    step(`4-hop chain, ${span(plan.chainMs)} simulated, faultline then the lean model${of}`);
+    trials.chain.push(await runChild<RunMeasurement>('chain', plan));
+    trials.leanChain.push(await runChild<LeanRun>('lean-chain', plan));
+    if (simpyInfo) {
+      step(`SimPy M/M/1, ${plan.simpyMm1Customers} customers, and 4-hop chain, ${span(plan.simpyChainMs)} simulated${of}`);
+      trials.simpyMm1.push(await simpyMm1(plan.simpyMm1Customers));
+      trials.simpyChain.push(await simpyChain(plan.simpyChainMs));
+    }
+  }
+  const perSec = (t: { requestsPerSec: number }) => t.requestsPerSec;
+  const mm1 = medianTrial(trials.mm1, perSec);
+  const chain = medianTrial(trials.chain, perSec);
   step(`4-hop chain, ${span(plan.chainShortMs)} simulated (memory growth check)`);
   const chainShort = await runChild<RunMeasurement>('chain-short', plan);
+  step(`the engine alone: a hold model, ${plan.holdEvents} events`);
+  const hold = await runChild<HoldRun>('engine-hold', plan);
+  const ceiling = { mm1: medianTrial(trials.leanMm1, perSec), chain: medianTrial(trials.leanChain, perSec), hold };
 
-  let simpy: BenchResults['simpy'];
-  if (simpyInfo) {
-    step(`SimPy M/M/1, ${plan.simpyMm1Customers} customers`);
-    const sMm1 = await simpyMm1(plan.simpyMm1Customers);
-    step(`SimPy 4-hop chain, ${span(plan.simpyChainMs)} simulated`);
-    const sChain = await simpyChain(plan.simpyChainMs);
-    simpy = { info: simpyInfo, mm1: sMm1, chain: sChain };
-  } else {
-    simpy = { skipped: `SimPy not importable by ${process.env.BENCH_PYTHON ?? '/usr/bin/python3'} (install python3-simpy3)` };
-  }
+  const simpy: BenchResults['simpy'] = simpyInfo
+    ? { info: simpyInfo, mm1: medianTrial(trials.simpyMm1, perSec), chain: medianTrial(trials.simpyChain, perSec) }
+    : { skipped: `SimPy not importable by ${process.env.BENCH_PYTHON ?? '/usr/bin/python3'} (install python3-simpy3)` };
 
   step(`parallel speed-up, ${plan.speedupReplications} replications, --jobs 1 then --jobs 2`);
   const speedup = await runChild<SpeedupMeasurement>('speedup', plan);
@@ -72,6 +88,7 @@ async function main(): Promise<void> {
     machine,
     faultline: { mm1, chain, chainShort },
     simpy,
+    ceiling,
     comparisons,
     speedup,
     reportLoad,

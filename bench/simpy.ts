@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { SIMPY_DIR } from './paths.js';
+import type { Trials } from './trials.js';
 
 /** Debian's python3-simpy3 lives in the system Python, not in a pyenv or venv one. */
 export const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
@@ -12,7 +13,7 @@ export interface SimpyInfo {
 }
 
 /** What bench/simpy/*.py print (one JSON object). */
-export interface SimpyResult {
+export interface SimpyResult extends Trials {
   model: 'mm1' | 'chain';
   simulatedMs: number;
   requests: number;

@@ -1,4 +1,6 @@
-import { mb, ms, ratio, si, span, verdict } from './format.js';
+import { ceilingRows, engineNote } from './ceilingRows.js';
+import { trialCount } from './trials.js';
+import { mb, ms, ratio, si, span, trialList, verdict } from './format.js';
 import type { RunMeasurement } from './measure.js';
 import { TARGETS } from './plan.js';
 import type { BenchResults } from './results.js';
@@ -52,6 +54,12 @@ export function renderSummary(r: BenchResults): string {
   L.push(row('4-hop chain', f.chain));
   L.push(row('4-hop chain (memory check)', f.chainShort));
   L.push('');
+  if (trialCount(f.mm1) > 1) {
+    L.push(`The M/M/1 and the ${span(f.chain.simulatedMs)} chain ran ${trialCount(f.mm1)} times each, in fresh processes, interleaved with the`);
+    L.push('lean models and SimPy (one figure on this shared machine moves by 20–50% between runs);');
+    L.push(`the rows are the median trial. Every trial: M/M/1 ${trialList(f.mm1)} customers/s; chain ${trialList(f.chain)} requests/s.`);
+    L.push('');
+  }
   L.push('The models (`bench/scenarios/`):');
   L.push('');
   L.push(`- **M/M/1** (\`mm1.yaml\`): poisson arrivals at λ = 800/s, one instance with concurrency 1,`);
@@ -76,7 +84,27 @@ export function renderSummary(r: BenchResults): string {
     for (const c of r.comparisons) {
       L.push(`| ${c.model} | ${si(c.faultlinePerSec)}/s | ${span(c.faultlineSimulatedMs)} | ${si(c.simpyPerSec)}/s | ${span(c.simpySimulatedMs)} | ${ratio(c.ratio)} |`);
     }
+    if (trialCount(f.mm1) > 1) {
+      L.push('');
+      L.push(`Median SimPy trial of ${trialCount(f.mm1)}; every trial: M/M/1 ${trialList(r.simpy.mm1)}/s, chain ${trialList(r.simpy.chain)}/s.`);
+    }
   }
+  L.push('');
+  L.push('## The ceiling');
+  L.push('');
+  L.push('How fast could these two models run on this engine at best? `bench/lean/` holds them');
+  L.push('stripped to what they need (no policies, faults, traces, per-edge counters or step');
+  L.push('interpreter) on the same engine, streams, samplers, latency histogram and busy-worker');
+  L.push('integral; test/bench/lean.test.ts checks that they simulate the same models with the same');
+  L.push('events. The engine alone is a hold model: each event only schedules the next. Median trials,');
+  L.push('as above; [performance.md](performance.md) reads these figures.');
+  L.push('');
+  const ceiling = ceilingRows(r);
+  L.push(`| ${ceiling[0].join(' | ')} |`);
+  L.push(`|${ceiling[0].map(() => '---').join('|')}|`);
+  for (const row of ceiling.slice(1)) L.push(`| ${row.join(' | ')} |`);
+  L.push('');
+  L.push(`The ${engineNote(r)}.`);
   L.push('');
   const sp = r.speedup;
   L.push('## Parallel speed-up');
@@ -111,9 +139,9 @@ export function renderSummary(r: BenchResults): string {
   L.push('## Reproduce');
   L.push('');
   L.push('```sh');
-  L.push('npm run bench              # full: about 1-3 minutes on 2 cores; writes bench/results/latest.json and this file');
+  L.push('npm run bench              # full: about 3 minutes on 2 cores; writes bench/results/latest.json and this file');
   L.push('npm run bench -- --quick   # smoke run in seconds; writes bench/results/quick.json only');
-  L.push('node --expose-gc dist/bench/one.js chain   # one faultline measurement, as JSON (mm1, chain, chain-short, speedup)');
+  L.push('node --expose-gc dist/bench/one.js chain   # one measurement, as JSON (mm1, chain, chain-short, speedup, lean-mm1, lean-chain, engine-hold)');
   L.push('/usr/bin/python3 bench/simpy/chain.py --duration-s 300   # the SimPy side alone');
   L.push('```');
   L.push('');

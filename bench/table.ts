@@ -1,4 +1,6 @@
-import { columns, mb, ms, ratio, si, span, verdict } from './format.js';
+import { ceilingRows, engineNote } from './ceilingRows.js';
+import { trialCount } from './trials.js';
+import { columns, mb, ms, ratio, si, span, trialList, verdict } from './format.js';
 import type { RunMeasurement } from './measure.js';
 import type { BenchResults } from './results.js';
 import { BUSY_LOAD } from './machine.js';
@@ -40,6 +42,7 @@ export function renderTable(r: BenchResults): string {
       ]),
     ),
   );
+  if (trialCount(f.mm1) > 1) out.push(`  median of ${trialCount(f.mm1)} trials; every trial: M/M/1 ${trialList(f.mm1)}/s, chain ${trialList(f.chain)}/s`);
   out.push('');
 
   if ('skipped' in r.simpy) {
@@ -59,7 +62,12 @@ export function renderTable(r: BenchResults): string {
         ]),
       ),
     );
+    if (trialCount(f.mm1) > 1) out.push(`  median of ${trialCount(f.mm1)} trials; every trial: M/M/1 ${trialList(s.mm1)}/s, chain ${trialList(s.chain)}/s`);
   }
+  out.push('');
+  out.push('the ceiling: the same models stripped to what they need, and the engine alone (bench/lean)');
+  out.push(...indent(columns(ceilingRows(r))));
+  out.push(`  ${engineNote(r)}`);
   out.push('');
 
   const sp = r.speedup;

@@ -1,0 +1,28 @@
+import { ratio, si } from './format.js';
+import type { BenchResults } from './results.js';
+
+/**
+ * The ceiling as rows of (what, M/M/1 customers/s, chain requests/s), for the terminal and
+ * docs/benchmarks.md alike. The engine alone is the hold model's events/s over the lean
+ * chain's events per request; the chain's rates also as multiples of SimPy's.
+ */
+export function ceilingRows(r: BenchResults): string[][] {
+  const c = r.ceiling;
+  const simpy = 'skipped' in r.simpy ? null : r.simpy;
+  const chain = (perSec: number) => `${si(perSec)}/s${simpy === null ? '' : ` (${ratio(perSec / simpy.chain.requestsPerSec)} SimPy)`}`;
+  const eventsPerRequest = c.chain.events / c.chain.requests;
+  const rows = [
+    ['', 'M/M/1 customers/s', '4-hop chain requests/s'],
+    ['faultline', `${si(r.faultline.mm1.requestsPerSec)}/s`, chain(r.faultline.chain.requestsPerSec)],
+    ['lean model', `${si(c.mm1.requestsPerSec)}/s`, chain(c.chain.requestsPerSec)],
+    ['engine alone', '', chain(c.hold.eventsPerSec / eventsPerRequest)],
+  ];
+  if (simpy !== null) rows.push(['SimPy', `${si(simpy.mm1.requestsPerSec)}/s`, `${si(simpy.chain.requestsPerSec)}/s`]);
+  return rows;
+}
+
+/** How the engine-alone rate was found. */
+export function engineNote(r: BenchResults): string {
+  const c = r.ceiling;
+  return `engine alone: the hold model's ${si(c.hold.eventsPerSec)} events/s at ${c.hold.pending} pending, over the lean chain's ${(c.chain.events / c.chain.requests).toFixed(2)} events per request`;
+}

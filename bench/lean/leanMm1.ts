@@ -1,0 +1,67 @@
+/**
+ * The M/M/1 benchmark's model with nothing but what it needs, on faultline's engine, streams,
+ * samplers and latency histogram: the companion of leanChain.ts (see there), for
+ * bench/scenarios/mm1.yaml. Two events per customer, as in faultline.
+ */
+import { performance } from 'node:perf_hooks';
+import { makeSampler } from '../../sim/engine/distributions.js';
+import { rootStream } from '../../sim/engine/random.js';
+import { Simulator } from '../../sim/engine/simulator.js';
+import { LatencyHistogram } from '../../sim/metrics/latencyHistogram.js';
+import { chooseBucketMs, LevelIntegral, TimelineClock } from '../../sim/metrics/timeline.js';
+import { Deque } from '../../sim/model/deque.js';
+import type { Scenario } from '../../sim/scenario/types.js';
+import type { LeanRun } from './leanRun.js';
+
+export function leanMm1(scenario: Scenario): LeanRun {
+  const sim = new Simulator();
+  const root = rootStream(scenario.seed);
+  const arrivals = root.fork('arrivals');
+  const workStream = root.fork('work');
+  const rate = scenario.traffic[0].ratePerMs;
+  const work = makeSampler(scenario.services[0].endpoints[0].work);
+  const endMs = scenario.durationMs;
+  const busy = new LevelIntegral(new TimelineClock(chooseBucketMs(endMs, null), endMs), 0, endMs);
+  const waiting = new Deque<number>();
+  const latency = new LatencyHistogram();
+  let requests = 0;
+
+  // A customer is its arrival time: nothing else about it is needed.
+  const arrival = (): void => {
+    const now = sim.nowMs;
+    requests++;
+    if (busy.level === 0) start(now);
+    else waiting.push(now);
+    const next = now - Math.log(1 - arrivals.next()) / rate;
+    if (next < endMs) sim.at(next, arrival, null);
+  };
+  const start = (arrivedMs: number): void => {
+    busy.add(sim.nowMs, 1);
+    sim.schedule(work(workStream), served, arrivedMs);
+  };
+  const served = (arrivedMs: number): void => {
+    const now = sim.nowMs;
+    latency.record(now - arrivedMs);
+    busy.add(now, -1);
+    if (waiting.length > 0) start(waiting.shift()!);
+  };
+
+  sim.at(0, arrival, null);
+  const t0 = performance.now();
+  const outcome = sim.run();
+  const wallMs = performance.now() - t0;
+  busy.advance(endMs);
+  return {
+    name: 'lean-mm1',
+    simulatedMs: endMs,
+    requests,
+    succeeded: latency.count,
+    failed: 0,
+    events: outcome.events,
+    wallMs,
+    requestsPerSec: (requests / wallMs) * 1000,
+    eventsPerSec: (outcome.events / wallMs) * 1000,
+    meanLatencyMs: latency.meanMs,
+    busyWorkers: [busy.windowTotal / endMs],
+  };
+}
