@@ -49,6 +49,8 @@ export class ServiceStats {
   shed = 0;
   /** Connections refused by a down instance (these never reach the service). */
   refused = 0;
+  /** Requests waiting in an instance's queue when it went down. */
+  lostInQueue = 0;
   /** Work times drawn, and their sum: the service's own random numbers, for CRN checks. */
   workDraws = 0;
   workSumMs = 0;

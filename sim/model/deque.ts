@@ -31,6 +31,11 @@ export class Deque<T> {
     return this.count === 0 ? undefined : this.items[this.head];
   }
 
+  /** Calls `f` on every item, oldest first, leaving them in place. */
+  forEach(f: (item: T) => void): void {
+    for (let i = 0; i < this.count; i++) f(this.items[(this.head + i) % this.items.length]!);
+  }
+
   /** Removes and returns every item, oldest first. */
   drain(): T[] {
     const out: T[] = [];

@@ -302,6 +302,7 @@ export function instanceDown(inst: InstanceRt, now: number): void {
     stats.queued--;
     inst.outstanding--;
     req.killed = true;
+    if (req.op.measured) stats.lostInQueue++;
     if (req.op.trace !== null) req.op.trace.close(req.serverSpan, now, 'lost');
     respond(req, ERROR);
   }

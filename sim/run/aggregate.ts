@@ -137,6 +137,8 @@ export function summarizeVariant(
       rejected: rs.reduce((a, s) => a + s.rejected, 0),
       shed: rs.reduce((a, s) => a + s.shed, 0),
       refused: rs.reduce((a, s) => a + s.refused, 0),
+      lostInQueue: rs.reduce((a, s) => a + s.lostInQueue, 0),
+      unfinished: rs.reduce((a, s) => a + s.unfinished, 0),
       utilization: r6(ratio(rs.reduce((a, s) => a + s.busyMs, 0), rs.reduce((a, s) => a + s.capacityMs, 0))),
       amplification: r6(ratio(rec, requests)),
       meanWorkMs: r6(ratio(rs.reduce((a, s) => a + s.workSumMs, 0), draws)),

@@ -2,6 +2,8 @@ import type { RunOutcome } from '../engine/simulator.js';
 import { recoveryTimes } from '../metrics/recovery.js';
 import type { Operation } from '../model/operation.js';
 import { DEGRADED, isSuccess, OK, OUTCOME_NAMES, type Outcome } from '../model/outcome.js';
+import type { Request } from '../model/request.js';
+import type { ServiceRt } from '../model/service.js';
 import type { World } from '../model/world.js';
 import type { RawRun, RawTrace } from './rawRun.js';
 
@@ -77,6 +79,8 @@ export function collectRawRun(world: World, variant: string, replication: number
       rejected: st.rejected,
       shed: st.shed,
       refused: st.refused,
+      lostInQueue: st.lostInQueue,
+      unfinished: unfinishedAt(svc),
       busyMs: st.busy.windowTotal,
       capacityMs: st.workers * measuredMs,
       workDraws: st.workDraws,
@@ -159,4 +163,17 @@ function pickTraces(traced: Operation[]): RawTrace[] {
     });
   }
   return out;
+}
+
+/** The service's measured requests still queued or in service: the drain ended before them. */
+function unfinishedAt(svc: ServiceRt): number {
+  let n = 0;
+  const count = (req: Request) => {
+    if (req.op.measured) n++;
+  };
+  for (const inst of svc.instances) {
+    inst.queue.forEach(count);
+    for (let req = inst.runningHead; req !== null; req = req.nextRunning) count(req);
+  }
+  return n;
 }

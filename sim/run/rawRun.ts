@@ -35,6 +35,10 @@ export interface RawService {
   rejected: number;
   shed: number;
   refused: number;
+  /** Requests waiting in a queue when their instance went down. */
+  lostInQueue: number;
+  /** Requests still queued or in service when the drain ended. */
+  unfinished: number;
   /** Worker-ms busy within [warmup, duration], and the worker-ms available. */
   busyMs: number;
   capacityMs: number;

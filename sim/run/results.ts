@@ -110,6 +110,10 @@ export interface ServiceResult {
   rejected: number;
   shed: number;
   refused: number;
+  /** Requests waiting in a queue when their instance went down. */
+  lostInQueue: number;
+  /** Requests still queued or in service when the drain ended. */
+  unfinished: number;
   utilization: number | null;
   amplification: number | null;
   meanWorkMs: number | null;

@@ -35,6 +35,7 @@ export function amplificationChart(parent: Element, variants: Variant[]): void {
                 { label: 'failed', value: fmtCount(s.failed) },
                 { label: 'rejected (queue full)', value: fmtCount(s.rejected) },
                 { label: 'refused (down)', value: fmtCount(s.refused) },
+                ...(s.lostInQueue ? [{ label: 'lost in queue (went down)', value: fmtCount(s.lostInQueue) }] : []),
                 { label: 'utilization', value: fmtPct(s.utilization) },
               ],
             };

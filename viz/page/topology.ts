@@ -302,7 +302,10 @@ function nodeTip(n: TopoNode, faults: string[]): TipRow[] {
       rows.push({ label: 'received', value: `${fmtCount(s.received)} (${fmtTimes(s.amplification)} per op)` });
       rows.push({ label: 'failed', value: fmtCount(s.failed) });
       if (s.rejected) rows.push({ label: 'rejected (queue full)', value: fmtCount(s.rejected) });
+      if (s.shed) rows.push({ label: 'shed (waited too long)', value: fmtCount(s.shed) });
       if (s.refused) rows.push({ label: 'refused (down)', value: fmtCount(s.refused) });
+      if (s.lostInQueue) rows.push({ label: 'lost in queue (went down)', value: fmtCount(s.lostInQueue) });
+      if (s.unfinished) rows.push({ label: 'unfinished at the end', value: fmtCount(s.unfinished) });
       rows.push({ label: 'utilization', value: fmtPct(s.utilization) });
       rows.push({ label: 'mean work', value: fmtMs(s.meanWorkMs) });
     }
