@@ -15,6 +15,7 @@ export function ceilingRows(r: BenchResults): string[][] {
     ['', 'M/M/1 customers/s', '4-hop chain requests/s'],
     ['faultline', `${si(r.faultline.mm1.requestsPerSec)}/s`, chain(r.faultline.chain.requestsPerSec)],
     ['lean model', `${si(c.mm1.requestsPerSec)}/s`, chain(c.chain.requestsPerSec)],
+    ['lean model on a calendar-queue loop', '', chain(c.chainCalendar.requestsPerSec)],
     ['engine alone', '', chain(c.hold.eventsPerSec / eventsPerRequest)],
   ];
   if (simpy !== null) rows.push(['SimPy', `${si(simpy.mm1.requestsPerSec)}/s`, `${si(simpy.chain.requestsPerSec)}/s`]);

@@ -1,5 +1,5 @@
 /** The measurements bench/one.ts can make, each in its own process. */
-export const BENCHMARKS = ['mm1', 'chain', 'chain-short', 'speedup', 'lean-mm1', 'lean-chain', 'engine-hold'] as const;
+export const BENCHMARKS = ['mm1', 'chain', 'chain-short', 'speedup', 'lean-mm1', 'lean-chain', 'lean-chain-calendar', 'engine-hold'] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
 /**

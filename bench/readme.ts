@@ -85,7 +85,8 @@ export function renderReadmeBlock(r: BenchResults): string {
   const vs = (perSec: number) => (simpy ? ` (${ratio(perSec / simpy.chain.requestsPerSec)} SimPy)` : '');
   L.push('');
   L.push(
-    `The ceiling, measured in the same run: the chain stripped to what it needs runs at ${si(c.chain.requestsPerSec)} requests/s${vs(c.chain.requestsPerSec)} on this engine, ` +
+    `The ceiling, measured in the same run: the chain stripped to what it needs runs at ${si(c.chain.requestsPerSec)} requests/s${vs(c.chain.requestsPerSec)} on this engine ` +
+      `and at ${si(c.chainCalendar.requestsPerSec)}/s${vs(c.chainCalendar.requestsPerSec)} on a calendar-queue event loop, ` +
       `and the engine alone, doing nothing but its ${perRequest.toFixed(0)} events per request, at ${si(c.hold.eventsPerSec / perRequest)}/s${vs(c.hold.eventsPerSec / perRequest)}; ` +
       `the M/M/1 stripped likewise runs at ${si(c.mm1.requestsPerSec)} customers/s ([where the time goes](docs/performance.md)).`,
   );

@@ -14,7 +14,7 @@ export interface BenchResults {
   faultline: { mm1: RunMeasurement; chain: RunMeasurement; chainShort: RunMeasurement };
   simpy: { info: SimpyInfo; mm1: SimpyResult; chain: SimpyResult } | { skipped: string };
   /** What the two models could reach on this engine at best (docs/performance.md). */
-  ceiling: { mm1: LeanRun; chain: LeanRun; hold: HoldRun };
+  ceiling: { mm1: LeanRun; chain: LeanRun; chainCalendar: LeanRun; hold: HoldRun };
   comparisons: Comparison[];
   speedup: SpeedupMeasurement;
   reportLoad: ReportLoadOutcome;

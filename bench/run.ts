@@ -46,15 +46,16 @@ async function main(): Promise<void> {
   // The rates: each in a fresh process, trial after trial, faultline's, the lean models' and
   // SimPy's interleaved so that a slow phase of the shared machine touches them all; the median
   // trial of each counts.
-  const trials = { mm1: [] as RunMeasurement[], leanMm1: [] as LeanRun[], chain: [] as RunMeasurement[], leanChain: [] as LeanRun[], simpyMm1: [] as SimpyResult[], simpyChain: [] as SimpyResult[] };
+  const trials = { mm1: [] as RunMeasurement[], leanMm1: [] as LeanRun[], chain: [] as RunMeasurement[], leanChain: [] as LeanRun[], leanChainCalendar: [] as LeanRun[], simpyMm1: [] as SimpyResult[], simpyChain: [] as SimpyResult[] };
   for (let i = 1; i <= plan.speedTrials; i++) {
     const of = plan.speedTrials > 1 ? ` (trial ${i} of ${plan.speedTrials})` : '';
     step(`M/M/1, ${plan.mm1Customers} customers, faultline then the lean model${of}`);
     trials.mm1.push(await runChild<RunMeasurement>('mm1', plan));
     trials.leanMm1.push(await runChild<LeanRun>('lean-mm1', plan));
-    step(`4-hop chain, ${span(plan.chainMs)} simulated, faultline then the lean model${of}`);
+    step(`4-hop chain, ${span(plan.chainMs)} simulated, faultline then the lean model on both event loops${of}`);
     trials.chain.push(await runChild<RunMeasurement>('chain', plan));
     trials.leanChain.push(await runChild<LeanRun>('lean-chain', plan));
+    trials.leanChainCalendar.push(await runChild<LeanRun>('lean-chain-calendar', plan));
     if (simpyInfo) {
       step(`SimPy M/M/1, ${plan.simpyMm1Customers} customers, and 4-hop chain, ${span(plan.simpyChainMs)} simulated${of}`);
       trials.simpyMm1.push(await simpyMm1(plan.simpyMm1Customers));
@@ -68,7 +69,12 @@ async function main(): Promise<void> {
   const chainShort = await runChild<RunMeasurement>('chain-short', plan);
   step(`the engine alone: a hold model, ${plan.holdEvents} events`);
   const hold = await runChild<HoldRun>('engine-hold', plan);
-  const ceiling = { mm1: medianTrial(trials.leanMm1, perSec), chain: medianTrial(trials.leanChain, perSec), hold };
+  const ceiling = {
+    mm1: medianTrial(trials.leanMm1, perSec),
+    chain: medianTrial(trials.leanChain, perSec),
+    chainCalendar: medianTrial(trials.leanChainCalendar, perSec),
+    hold,
+  };
 
   const simpy: BenchResults['simpy'] = simpyInfo
     ? { info: simpyInfo, mm1: medianTrial(trials.simpyMm1, perSec), chain: medianTrial(trials.simpyChain, perSec) }

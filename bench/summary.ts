@@ -96,8 +96,9 @@ export function renderSummary(r: BenchResults): string {
   L.push('stripped to what they need (no policies, faults, traces, per-edge counters or step');
   L.push('interpreter) on the same engine, streams, samplers, latency histogram and busy-worker');
   L.push('integral; test/bench/lean.test.ts checks that they simulate the same models with the same');
-  L.push('events. The engine alone is a hold model: each event only schedules the next. Median trials,');
-  L.push('as above; [performance.md](performance.md) reads these figures.');
+  L.push('events. The lean chain also runs on a calendar-queue event loop (`bench/lean/calendarLoop.ts`,');
+  L.push('same event order, same results). The engine alone is a hold model: each event only schedules');
+  L.push('the next. Median trials, as above; [performance.md](performance.md) reads these figures.');
   L.push('');
   const ceiling = ceilingRows(r);
   L.push(`| ${ceiling[0].join(' | ')} |`);

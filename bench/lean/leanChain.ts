@@ -18,7 +18,7 @@ import { LatencyHistogram } from '../../sim/metrics/latencyHistogram.js';
 import { chooseBucketMs, LevelIntegral, TimelineClock } from '../../sim/metrics/timeline.js';
 import { Deque } from '../../sim/model/deque.js';
 import type { Scenario } from '../../sim/scenario/types.js';
-import type { LeanRun } from './leanRun.js';
+import type { LeanLoop, LeanRun } from './leanRun.js';
 
 class Hop {
   busy = 0;
@@ -52,8 +52,8 @@ class Call {
   ) {}
 }
 
-export function leanChain(scenario: Scenario): LeanRun {
-  const sim = new Simulator();
+/** The chain on faultline's Simulator, or on another event loop (`name` then says which). */
+export function leanChain(scenario: Scenario, sim: LeanLoop = new Simulator(), name = 'lean-chain'): LeanRun {
   const root = rootStream(scenario.seed);
   const source = scenario.traffic[0];
   const link = makeSampler(scenario.links.default.latency);
@@ -145,7 +145,7 @@ export function leanChain(scenario: Scenario): LeanRun {
   const outcome = sim.run();
   const wallMs = performance.now() - t0;
   return {
-    name: 'lean-chain',
+    name,
     simulatedMs: endMs,
     requests,
     succeeded: latency.count,

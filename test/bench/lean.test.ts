@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { CalendarLoop } from '../../bench/lean/calendarLoop.js';
 import { engineHold } from '../../bench/lean/engineHold.js';
 import { leanChain } from '../../bench/lean/leanChain.js';
 import { leanMm1 } from '../../bench/lean/leanMm1.js';
 import { loadBenchScenario, loadMm1 } from '../../bench/scenarioText.js';
 import { meanOf } from '../../sim/engine/distributions.js';
+import { RandomStream } from '../../sim/engine/random.js';
 import { runOne } from '../../sim/run/runOne.js';
 import type { Scenario } from '../../sim/scenario/types.js';
 import { binomialSE, replicationBound, Z } from '../helpers/stats.js';
@@ -75,6 +77,42 @@ describe('the lean chain simulates the chain benchmark', () => {
     // faultline also samples its levels once per timeline bucket: those are not per request.
     const perRequest = (raw.stop.events - raw.timeline.buckets) / raw.ops.requests;
     expect(Math.abs(perRequest - exact), `faultline: ${perRequest} events per request`).toBeLessThan(0.01);
+  });
+});
+
+describe('the calendar-queue loop (bench/lean/calendarLoop.ts)', () => {
+  it('runs the lean chain to exactly the results of faultline’s Simulator: the same events in the same order', () => {
+    const chain = loadBenchScenario('chain', { durationMs: 60_000 }).base;
+    const onHeap = leanChain(chain);
+    const onCalendar = leanChain(chain, new CalendarLoop(0.1), 'lean-chain-calendar');
+    const same = (r: typeof onHeap) => [r.requests, r.succeeded, r.failed, r.events, r.meanLatencyMs, ...r.busyWorkers];
+    expect(same(onCalendar)).toEqual(same(onHeap));
+  });
+
+  it('keeps (time, sequence) order with ties, zero delays and events a year or more ahead', () => {
+    const loop = new CalendarLoop(0.1);
+    const rng = new RandomStream('calendar-loop');
+    const fired: Array<[number, number]> = [];
+    let id = 0;
+    const handler = (n: number) => {
+      fired.push([loop.nowMs, n]);
+      if (id < 20_000) {
+        const u = rng.next();
+        // Ties (0 and coarse delays), near delays, and far ones (beyond 256 × 0.1 ms).
+        const delay = u < 0.2 ? 0 : u < 0.4 ? Math.floor(rng.next() * 3) : u < 0.9 ? rng.next() : 1000 * rng.next();
+        loop.schedule(delay, handler, id++);
+        if (rng.next() < 0.5) loop.schedule(delay, handler, id++);
+      }
+    };
+    for (let k = 0; k < 10; k++) loop.schedule(rng.next(), handler, id++);
+    const { events } = loop.run();
+    expect(events).toBe(id);
+    // Times never go back, and at one time the events run in the order they were scheduled.
+    for (let k = 1; k < fired.length; k++) {
+      const [t0, n0] = fired[k - 1];
+      const [t1, n1] = fired[k];
+      expect(t1 > t0 || (t1 === t0 && n1 > n0), `event ${k}: (${t1}, ${n1}) after (${t0}, ${n0})`).toBe(true);
+    }
   });
 });
 
