@@ -6,6 +6,7 @@ import { TARGETS } from './plan.js';
 import type { BenchResults } from './results.js';
 import { BUSY_LOAD } from './machine.js';
 import { trialCount } from './trials.js';
+import { engineAlonePerSec, eventsPerRequest, vsSimpy } from './ceilingRows.js';
 
 export const README_FILE = join(ROOT, 'README.md');
 const START = '<!-- bench:start -->';
@@ -81,13 +82,12 @@ export function renderReadmeBlock(r: BenchResults): string {
       : 'One run of `npm run bench`. On this shared virtual machine the figures, SimPy\'s included, move by 20% or more from one run to the next: compare figures taken in the same run.',
   );
   const c = r.ceiling;
-  const perRequest = c.chain.events / c.chain.requests;
-  const vs = (perSec: number) => (simpy ? ` (${ratio(perSec / simpy.chain.requestsPerSec)} SimPy)` : '');
+  const vs = (perSec: number) => vsSimpy(r, perSec);
   L.push('');
   L.push(
     `The ceiling, measured in the same run: the chain stripped to what it needs runs at ${si(c.chain.requestsPerSec)} requests/s${vs(c.chain.requestsPerSec)} on this engine ` +
       `and at ${si(c.chainCalendar.requestsPerSec)}/s${vs(c.chainCalendar.requestsPerSec)} on a calendar-queue event loop, ` +
-      `and the engine alone, doing nothing but its ${perRequest.toFixed(0)} events per request, at ${si(c.hold.eventsPerSec / perRequest)}/s${vs(c.hold.eventsPerSec / perRequest)}; ` +
+      `and the engine alone, doing nothing but its ${eventsPerRequest(r).toFixed(0)} events per request, at ${si(engineAlonePerSec(r))}/s${vs(engineAlonePerSec(r))}; ` +
       `the M/M/1 stripped likewise runs at ${si(c.mm1.requestsPerSec)} customers/s ([where the time goes](docs/performance.md)).`,
   );
   L.push('');

@@ -2,7 +2,7 @@ import { ceilingRows, engineNote } from './ceilingRows.js';
 import { trialCount } from './trials.js';
 import { mb, ms, ratio, si, span, trialList, verdict } from './format.js';
 import type { RunMeasurement } from './measure.js';
-import { TARGETS } from './plan.js';
+import { BENCHMARKS, TARGETS } from './plan.js';
 import type { BenchResults } from './results.js';
 import { BUSY_LOAD } from './machine.js';
 
@@ -142,7 +142,7 @@ export function renderSummary(r: BenchResults): string {
   L.push('```sh');
   L.push('npm run bench              # full: about 3 minutes on 2 cores; writes bench/results/latest.json and this file');
   L.push('npm run bench -- --quick   # smoke run in seconds; writes bench/results/quick.json only');
-  L.push('node --expose-gc dist/bench/one.js chain   # one measurement, as JSON (mm1, chain, chain-short, speedup, lean-mm1, lean-chain, engine-hold)');
+  L.push(`node --expose-gc dist/bench/one.js chain   # one measurement, as JSON (${BENCHMARKS.join(', ')})`);
   L.push('/usr/bin/python3 bench/simpy/chain.py --duration-s 300   # the SimPy side alone');
   L.push('```');
   L.push('');

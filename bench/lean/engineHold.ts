@@ -4,9 +4,9 @@
  * delay later. What it measures is the event loop's own cost per event (heap, slot table,
  * the indirect handler call) plus one uniform draw and one log.
  */
-import { performance } from 'node:perf_hooks';
 import { rootStream } from '../../sim/engine/random.js';
 import { Simulator } from '../../sim/engine/simulator.js';
+import { runTimed } from './leanRun.js';
 
 /** About as many events as the chain benchmark keeps pending (sampled through a run: ~20). */
 export const HOLD_PENDING = 20;
@@ -27,8 +27,6 @@ export function engineHold(pending: number, events: number): HoldRun {
     if (left-- > 0) sim.schedule(-Math.log(1 - rng.next()) * pending, hold, null);
   };
   for (let i = 0; i < pending; i++) sim.schedule(rng.next() * pending, hold, null);
-  const t0 = performance.now();
-  const outcome = sim.run();
-  const wallMs = performance.now() - t0;
-  return { name: `engine-hold-${pending}`, pending, events: outcome.events, wallMs, eventsPerSec: (outcome.events / wallMs) * 1000 };
+  const { events: ran, wallMs } = runTimed(sim);
+  return { name: `engine-hold-${pending}`, pending, events: ran, wallMs, eventsPerSec: (ran / wallMs) * 1000 };
 }

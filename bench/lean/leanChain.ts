@@ -10,7 +10,6 @@
  * errorRate (then calls nothing); the client gives up after its timeout, and the hops below
  * keep working (ghost work). 13 events per request, as in faultline.
  */
-import { performance } from 'node:perf_hooks';
 import { makeSampler, type Sampler } from '../../sim/engine/distributions.js';
 import { rootStream, type RandomStream } from '../../sim/engine/random.js';
 import { Simulator } from '../../sim/engine/simulator.js';
@@ -18,7 +17,7 @@ import { LatencyHistogram } from '../../sim/metrics/latencyHistogram.js';
 import { chooseBucketMs, LevelIntegral, TimelineClock } from '../../sim/metrics/timeline.js';
 import { Deque } from '../../sim/model/deque.js';
 import type { Scenario } from '../../sim/scenario/types.js';
-import type { LeanLoop, LeanRun } from './leanRun.js';
+import { leanRun, runTimed, type LeanLoop, type LeanRun } from './leanRun.js';
 
 class Hop {
   busy = 0;
@@ -141,23 +140,10 @@ export function leanChain(scenario: Scenario, sim: LeanLoop = new Simulator(), n
   };
 
   sim.at(0, arrival, null);
-  const t0 = performance.now();
-  const outcome = sim.run();
-  const wallMs = performance.now() - t0;
-  return {
-    name,
-    simulatedMs: endMs,
-    requests,
-    succeeded: latency.count,
-    failed,
-    events: outcome.events,
-    wallMs,
-    requestsPerSec: (requests / wallMs) * 1000,
-    eventsPerSec: (outcome.events / wallMs) * 1000,
-    meanLatencyMs: latency.meanMs,
-    busyWorkers: hops.map((h) => {
-      h.workers.advance(endMs);
-      return h.workers.windowTotal / endMs;
-    }),
-  };
+  const run = runTimed(sim);
+  const busyWorkers = hops.map((h) => {
+    h.workers.advance(endMs);
+    return h.workers.windowTotal / endMs;
+  });
+  return leanRun(name, endMs, run, { requests, failed, latency, busyWorkers });
 }

@@ -3,7 +3,6 @@
  * samplers and latency histogram: the companion of leanChain.ts (see there), for
  * bench/scenarios/mm1.yaml. Two events per customer, as in faultline.
  */
-import { performance } from 'node:perf_hooks';
 import { makeSampler } from '../../sim/engine/distributions.js';
 import { rootStream } from '../../sim/engine/random.js';
 import { Simulator } from '../../sim/engine/simulator.js';
@@ -11,7 +10,7 @@ import { LatencyHistogram } from '../../sim/metrics/latencyHistogram.js';
 import { chooseBucketMs, LevelIntegral, TimelineClock } from '../../sim/metrics/timeline.js';
 import { Deque } from '../../sim/model/deque.js';
 import type { Scenario } from '../../sim/scenario/types.js';
-import type { LeanRun } from './leanRun.js';
+import { leanRun, runTimed, type LeanRun } from './leanRun.js';
 
 export function leanMm1(scenario: Scenario): LeanRun {
   const sim = new Simulator();
@@ -47,21 +46,7 @@ export function leanMm1(scenario: Scenario): LeanRun {
   };
 
   sim.at(0, arrival, null);
-  const t0 = performance.now();
-  const outcome = sim.run();
-  const wallMs = performance.now() - t0;
+  const run = runTimed(sim);
   busy.advance(endMs);
-  return {
-    name: 'lean-mm1',
-    simulatedMs: endMs,
-    requests,
-    succeeded: latency.count,
-    failed: 0,
-    events: outcome.events,
-    wallMs,
-    requestsPerSec: (requests / wallMs) * 1000,
-    eventsPerSec: (outcome.events / wallMs) * 1000,
-    meanLatencyMs: latency.meanMs,
-    busyWorkers: [busy.windowTotal / endMs],
-  };
+  return leanRun('lean-mm1', endMs, run, { requests, failed: 0, latency, busyWorkers: [busy.windowTotal / endMs] });
 }

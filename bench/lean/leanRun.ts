@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+import type { LatencyHistogram } from '../../sim/metrics/latencyHistogram.js';
 import type { Trials } from '../trials.js';
 
 /** The event loop a lean model runs on: faultline's Simulator, or calendarLoop.ts's. */
@@ -23,4 +25,34 @@ export interface LeanRun extends Trials {
   meanLatencyMs: number;
   /** Time-average busy workers per service, in the scenario's order. */
   busyWorkers: number[];
+}
+
+/** Runs the loop until no event is left, timing the event loop alone. */
+export function runTimed(sim: LeanLoop): { events: number; wallMs: number } {
+  const t0 = performance.now();
+  const { events } = sim.run();
+  return { events, wallMs: performance.now() - t0 };
+}
+
+/** A lean run's figures, with its rates derived from the counts and the timed run. */
+export function leanRun(
+  name: string,
+  simulatedMs: number,
+  run: { events: number; wallMs: number },
+  counts: { requests: number; failed: number; latency: LatencyHistogram; busyWorkers: number[] },
+): LeanRun {
+  const { events, wallMs } = run;
+  return {
+    name,
+    simulatedMs,
+    requests: counts.requests,
+    succeeded: counts.latency.count,
+    failed: counts.failed,
+    events,
+    wallMs,
+    requestsPerSec: (counts.requests / wallMs) * 1000,
+    eventsPerSec: (events / wallMs) * 1000,
+    meanLatencyMs: counts.latency.meanMs,
+    busyWorkers: counts.busyWorkers,
+  };
 }
