@@ -23,8 +23,7 @@ export function normalize(raw: unknown): { scenario: Scenario | null; issues: Is
   if (schemaIssues.length > 0) return { scenario: null, issues: schemaIssues };
 
   const r = new Reader();
-  const durationMs = r.requiredDuration(raw.duration, ['duration']);
-  if (durationMs <= 0 && raw.duration !== undefined) r.error(['duration'], `must be positive (found ${show(raw.duration)}, expected a duration > 0)`);
+  const durationMs = r.requiredPositiveDuration(raw.duration, ['duration']);
   const warmupMs = r.duration(raw.warmup, ['warmup'], 0);
   if (warmupMs >= durationMs && durationMs > 0) {
     r.error(['warmup'], `warmup must end before the run does (found ${show(raw.warmup)}, expected less than ${show(raw.duration)})`);

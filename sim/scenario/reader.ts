@@ -40,11 +40,24 @@ export class Reader {
   /** A duration that must be > 0. */
   positiveDuration(value: unknown, path: Path, fallback: number): number {
     const ms = this.duration(value, path, fallback);
-    if (ms <= 0 && value !== undefined && value !== null && typeof parseDuration(value) === 'number') {
-      this.error(path, `must be positive (found ${show(value)}, expected a duration > 0)`);
-      return fallback;
-    }
+    return this.notPositive(value, ms, path) ? fallback : ms;
+  }
+
+  /** A required duration that must be > 0. */
+  requiredPositiveDuration(value: unknown, path: Path): number {
+    const ms = this.requiredDuration(value, path);
+    this.notPositive(value, ms, path);
     return ms;
+  }
+
+  /**
+   * Says so when a duration that parsed is ≤ 0. One that did not parse already has its error
+   * (a missing unit, say): a second line about the same value would only mislead.
+   */
+  private notPositive(value: unknown, ms: number, path: Path): boolean {
+    if (ms > 0 || value === undefined || value === null || typeof parseDuration(value) !== 'number') return false;
+    this.error(path, `must be positive (found ${show(value)}, expected a duration > 0)`);
+    return true;
   }
 
   rate(value: unknown, path: Path): number {

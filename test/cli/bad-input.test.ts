@@ -93,6 +93,16 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'a missing unit on the run’s duration (duration: 10): one line, not a second about its sign',
+    text: edit(BASE, ['duration: 10s', 'duration: 10']),
+    errors: [{ at: { needle: 'duration: 10', sub: '10' }, path: 'duration', message: /^missing unit \(found 10, expected a duration with a unit/ }],
+  },
+  {
+    name: 'a zero duration',
+    text: edit(BASE, ['duration: 10s', 'duration: 0s']),
+    errors: [{ at: { needle: 'duration: 0s', sub: '0s' }, path: 'duration', message: /^must be positive \(found "0s", expected a duration > 0\)$/ }],
+  },
+  {
     name: 'an unknown field, with a "did you mean"',
     text: edit(BASE, ['instances: 2', 'instances: 2\n    concurrancy: 4']),
     errors: [
