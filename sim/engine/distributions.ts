@@ -74,6 +74,53 @@ export function standardNormal(rng: RandomStream): number {
   }
 }
 
+/**
+ * Ziggurat tables for the standard exponential (same paper), 256 layers. KE holds unsigned
+ * 32-bit bounds, so it is a Float64Array (an Int32Array would wrap them).
+ */
+const ZIG_RE = 7.697117470131487;
+const ZIG_KE = new Float64Array(256);
+const ZIG_WE = new Float64Array(256);
+const ZIG_FE = new Float64Array(256);
+(function zigsetExp() {
+  const m2 = 4294967296.0;
+  const ve = 3.949659822581572e-3;
+  let de = ZIG_RE;
+  let te = de;
+  const q = ve / Math.exp(-de);
+  ZIG_KE[0] = Math.floor((de / q) * m2);
+  ZIG_KE[1] = 0;
+  ZIG_WE[0] = q / m2;
+  ZIG_WE[255] = de / m2;
+  ZIG_FE[0] = 1;
+  ZIG_FE[255] = Math.exp(-de);
+  for (let i = 254; i >= 1; i--) {
+    de = -Math.log(ve / de + Math.exp(-de));
+    ZIG_KE[i + 1] = Math.floor((de / te) * m2);
+    te = de;
+    ZIG_FE[i] = Math.exp(-de);
+    ZIG_WE[i] = de / m2;
+  }
+})();
+
+/**
+ * A standard exponential draw (mean 1) by the ziggurat method: in ~99% of draws one uniform's
+ * bits, one multiply and one comparison. The inverse CDF, −ln(1 − u), costs a call to the
+ * C library's log per draw; measured on M/M/1 (two draws per customer) that log alone was ~9%
+ * of the run. Exact: the tail beyond R is R plus a fresh exponential (memorylessness), and the
+ * wedges are accepted under the density.
+ */
+export function standardExponential(rng: RandomStream): number {
+  for (;;) {
+    const jz = rng.nextInt32() >>> 0;
+    const iz = jz & 255;
+    if (jz < ZIG_KE[iz]) return jz * ZIG_WE[iz];
+    if (iz === 0) return ZIG_RE - Math.log(1 - rng.next());
+    const x = jz * ZIG_WE[iz];
+    if (ZIG_FE[iz] + rng.next() * (ZIG_FE[iz - 1] - ZIG_FE[iz]) < Math.exp(-x)) return x;
+  }
+}
+
 /** Rejections before a truncated normal gives up and returns 0: bounds the work per draw. */
 const MAX_NORMAL_REJECTIONS = 64;
 
@@ -90,7 +137,7 @@ export function makeSampler(dist: Dist): Sampler {
     }
     case 'exponential': {
       const mean = dist.mean;
-      return (rng) => -mean * Math.log(1 - rng.next());
+      return (rng) => mean * standardExponential(rng);
     }
     case 'normal': {
       const { mean, sd } = dist;

@@ -1,4 +1,4 @@
-import { makeSampler, type Sampler } from '../engine/distributions.js';
+import { makeSampler, standardExponential, type Sampler } from '../engine/distributions.js';
 import type { RandomStream } from '../engine/random.js';
 import type { TrafficSource } from '../scenario/types.js';
 import { Invocation, type CallSite, type InvocationParent } from './call.js';
@@ -71,7 +71,7 @@ export class SourceRt implements InvocationParent {
    */
   private scheduleNextArrival(fromMs: number): void {
     const end = this.world.scenario.durationMs;
-    let need = this.def.arrivals === 'constant' ? 1 : -Math.log(1 - this.arrivalStream.next());
+    let need = this.def.arrivals === 'constant' ? 1 : standardExponential(this.arrivalStream);
     let t = fromMs;
     for (;;) {
       while (this.nextChange < this.changes.length && this.changes[this.nextChange] <= t) this.nextChange++;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { draw as drawN } from '../helpers/draw.js';
-import { meanOf, normalCdf, normalPdf, normalQuantile, quantileOf, standardNormal, Z99, type Dist } from '../../sim/engine/distributions.js';
+import { meanOf, normalCdf, normalPdf, normalQuantile, quantileOf, standardExponential, standardNormal, Z99, type Dist } from '../../sim/engine/distributions.js';
 import { RandomStream } from '../../sim/engine/random.js';
 import { binomialSE, mean, quantile, quantileSE, variance, Z } from '../helpers/stats.js';
 
@@ -132,6 +132,32 @@ describe('distributions', () => {
       const z = normalQuantile(p);
       expect(Math.abs(quantile(sorted, p) - z), `p=${p}`).toBeLessThan(Z * quantileSE(p, n, normalPdf(z)));
     }
+  });
+
+  it('standardExponential has the moments and quantiles of Exp(1), in its tail beyond the ziggurat too', () => {
+    const rng = new RandomStream('zig-exp');
+    const n = 1_000_000;
+    const xs = new Float64Array(n);
+    for (let i = 0; i < n; i++) xs[i] = standardExponential(rng);
+    expect(Math.abs(mean(xs) - 1)).toBeLessThan(Z / Math.sqrt(n));
+    // Var(s²) ≈ (μ₄ − σ⁴)/n = (9 − 1)/n for Exp(1).
+    expect(Math.abs(variance(xs) - 1)).toBeLessThan(Z * Math.sqrt(8 / n));
+    const sorted = Float64Array.from(xs).sort();
+    // Quantile −ln(1 − p), density 1 − p there; p = 0.9999 lies beyond the base layer's R ≈ 7.7.
+    for (const p of [0.0001, 0.01, 0.5, 0.9, 0.99, 0.999, 0.9999]) {
+      expect(Math.abs(quantile(sorted, p) + Math.log(1 - p)), `p=${p}`).toBeLessThan(Z * quantileSE(p, n, 1 - p));
+    }
+    // The share drawn by the tail algorithm (beyond R) is e^−R, binomially.
+    const R = 7.697117470131487;
+    const beyond = xs.filter((x) => x > R).length / n;
+    expect(Math.abs(beyond - Math.exp(-R))).toBeLessThan(Z * binomialSE(Math.exp(-R), n));
+    // Kolmogorov–Smirnov against 1 − e^−x: D below its 0.1% critical value 1.95/√n.
+    let d = 0;
+    for (let i = 0; i < n; i++) {
+      const F = 1 - Math.exp(-sorted[i]);
+      d = Math.max(d, Math.abs(F - (i + 1) / n), Math.abs(F - i / n));
+    }
+    expect(d).toBeLessThan(1.95 / Math.sqrt(n));
   });
 
   it('normalQuantile inverts normalCdf', () => {
