@@ -240,7 +240,7 @@ export class Invocation {
     const timeoutMs = site.policies.timeoutMs;
     const deadline = timeoutMs === null ? this.deadlineMs : Math.min(this.deadlineMs, now + timeoutMs);
     const req = new Request(op, this, now, deadline);
-    req.poison = this.poison;
+    if (this.poison) req.poison = true;
     if (op.trace !== null) {
       const name = hedge > 0 ? `${site.key} (hedge ${hedge})` : `${site.key}${this.tries > 1 ? ` (attempt ${this.tries})` : ''}`;
       req.span = op.trace.open('attempt', name, this.parentSpan, now);

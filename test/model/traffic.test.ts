@@ -56,6 +56,12 @@ describe('open-loop arrivals', () => {
     expect(raw.ops.requests).toBe(arrivals(raw, 0, 40_000));
   });
 
+  it('a schedule entry at 0 replaces the base rate from the start: rate 1000/s with [{at: 0s, rate: 100/s}] gives 100/s throughout', () => {
+    const raw = simulate(openLoop('rate: 1000/s, schedule: [{at: 0s, rate: 100/s}]', { duration: '20s' })).raws.get('baseline')![0];
+    // A Poisson count of mean 2000 (sd ≈ 45): 20 000 at the base rate would be far outside.
+    expect(Math.abs(raw.ops.requests - 2000)).toBeLessThan(Z * Math.sqrt(2000));
+  });
+
   it('poisson arrivals keep their rate across schedule entries that restate it: 40 of them still give rate × duration arrivals', () => {
     // Poisson arrivals are memoryless, so a gap redrawn at a change point that keeps the rate
     // is still an exponential gap: 40 entries restating 300/s give 300/s. Different random
