@@ -28,6 +28,9 @@ export function valueOf(bin: number): number {
   return lo + 2 ** (e - SUB_BITS) / 2;
 }
 
+/** Room for every bin's gap (2 bytes) and count (5 bytes). */
+const ENCODE_BUFFER = new Uint8Array(BINS * 7);
+
 export class BucketHistogram {
   readonly counts = new Uint32Array(BINS);
   count = 0;
@@ -58,26 +61,32 @@ export class BucketHistogram {
    * Exact and compact: the non-empty bins as varints of (gap since the previous bin, count),
    * in base64. A run holds one per timeline bucket until it is aggregated, so size matters:
    * as arrays of numbers they were ~85% of a run's memory (~0.7 MB at 600 buckets); this is
-   * about a fifth of that.
+   * about a fifth of that. Written into one shared byte buffer: a run encodes up to 600 of
+   * these at its end, in code the JIT has not optimized yet.
    */
   encode(): string {
-    const bytes: number[] = [];
-    const put = (v: number) => {
-      while (v >= 0x80) {
-        bytes.push((v & 0x7f) | 0x80);
-        v = Math.floor(v / 128);
-      }
-      bytes.push(v);
-    };
+    const counts = this.counts;
+    const out = ENCODE_BUFFER;
+    let n = 0;
     let prev = -1;
     for (let b = 0; b < BINS; b++) {
-      if (this.counts[b] > 0) {
-        put(b - prev);
-        put(this.counts[b]);
-        prev = b;
+      let v = counts[b];
+      if (v === 0) continue;
+      // Two varints: the gap (< 2¹⁴, two bytes at most), then the count (< 2³², five at most).
+      let gap = b - prev;
+      prev = b;
+      while (gap >= 0x80) {
+        out[n++] = (gap & 0x7f) | 0x80;
+        gap >>>= 7;
       }
+      out[n++] = gap;
+      while (v >= 0x80) {
+        out[n++] = (v & 0x7f) | 0x80;
+        v = Math.floor(v / 128);
+      }
+      out[n++] = v;
     }
-    return Buffer.from(bytes).toString('base64');
+    return Buffer.from(out.buffer, out.byteOffset, n).toString('base64');
   }
 
   static decode(text: string): BucketHistogram {

@@ -67,7 +67,9 @@ export class LatencyHistogram {
   private get histogram(): hdr.Histogram {
     const staged = this.staged;
     if (staged !== null && this.stagedCount > 0) {
-      for (let i = 0; i < staged.length; i++) {
+      // No staged value lies above the largest recorded: stop at its index, not at 2³¹ µs.
+      const last = countsIndex(Math.min(Math.round(this.maxMs * 1000), STAGED_LIMIT - 1));
+      for (let i = 0; i <= last; i++) {
         if (staged[i] > 0) {
           this.h.recordValueWithCount(valueAtIndex(i), staged[i]);
           staged[i] = 0;
