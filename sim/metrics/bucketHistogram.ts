@@ -29,7 +29,7 @@ export function valueOf(bin: number): number {
 }
 
 /** Room for every bin's gap (2 bytes) and count (5 bytes). */
-const ENCODE_BUFFER = new Uint8Array(BINS * 7);
+const ENCODE_BUFFER = Buffer.alloc(BINS * 7);
 
 export class BucketHistogram {
   readonly counts = new Uint32Array(BINS);
@@ -86,7 +86,7 @@ export class BucketHistogram {
       }
       out[n++] = v;
     }
-    return Buffer.from(out.buffer, out.byteOffset, n).toString('base64');
+    return out.toString('base64', 0, n);
   }
 
   static decode(text: string): BucketHistogram {
