@@ -37,40 +37,32 @@ export class Request implements StepCursor {
   prevRunning: Request | null = null;
   nextRunning: Request | null = null;
 
-  private flag(bit: number): boolean {
-    return (this.bits & bit) !== 0;
-  }
-
-  private setFlag(bit: number, on: boolean): void {
-    this.bits = on ? this.bits | bit : this.bits & ~bit;
-  }
-
   get stepsDegraded(): boolean {
-    return this.flag(1);
+    return (this.bits & 1) !== 0;
   }
   set stepsDegraded(v: boolean) {
-    this.setFlag(1, v);
+    this.bits = v ? this.bits | 1 : this.bits & ~1;
   }
   /** The caller stopped waiting: answered or timed out. Later answers are ignored. */
   get callerDone(): boolean {
-    return this.flag(2);
+    return (this.bits & 2) !== 0;
   }
   set callerDone(v: boolean) {
-    this.setFlag(2, v);
+    this.bits = v ? this.bits | 2 : this.bits & ~2;
   }
   /** The instance crashed under it: its work is lost. */
   get killed(): boolean {
-    return this.flag(4);
+    return (this.bits & 4) !== 0;
   }
   set killed(v: boolean) {
-    this.setFlag(4, v);
+    this.bits = v ? this.bits | 4 : this.bits & ~4;
   }
   /** A poison message's delivery: it always fails. */
   get poison(): boolean {
-    return this.flag(16);
+    return (this.bits & 16) !== 0;
   }
   set poison(v: boolean) {
-    this.setFlag(16, v);
+    this.bits = v ? this.bits | 16 : this.bits & ~16;
   }
   get outcome(): Outcome {
     return ((this.bits >> 8) & 7) as Outcome;
