@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mb, ratio, si, spanLabel } from './format.js';
+import { mb, pct, ratio, si, spanLabel } from './format.js';
 import { ROOT } from './paths.js';
 import { TARGETS } from './plan.js';
 import type { BenchResults } from './results.js';
-import { BUSY_LOAD } from './machine.js';
+import { wasBusy } from './machine.js';
 import { trialCount } from './trials.js';
 import { engineAlonePerSec, eventsPerRequest, vsSimpy } from './ceilingRows.js';
 
@@ -27,7 +27,7 @@ export function renderReadmeBlock(r: BenchResults): string {
   const simpy = 'skipped' in r.simpy ? null : r.simpy;
   const cmp = (model: string) => r.comparisons.find((c) => c.model === model) ?? null;
   const L: string[] = [];
-  const busy = m.loadBefore >= BUSY_LOAD ? `; the machine was busy (load ${m.loadBefore.toFixed(2)}), so the figures are probably low` : '';
+  const busy = wasBusy(m) ? `; the machine was busy (${pct(m.cpuBusyBefore, 0)} of its cores in use as the bench started), so the figures are probably low` : '';
   L.push(`On this project's ${m.cores}-core machine (Node ${m.node.split('.')[0].replace(/^v/, '')}${m.simpy ? `; SimPy ${m.simpy} on Python ${m.python} for the comparison` : ''}${busy}):`);
   L.push('');
   L.push('| benchmark | faultline | SimPy, same model | target |');

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
 import { compare, modelChecks, targets } from './checks.js';
 import { runChild } from './child.js';
-import { describeMachine } from './machine.js';
+import { cpuBusy, describeMachine } from './machine.js';
 import type { RunMeasurement } from './measure.js';
 import { DOCS_FILE, RESULTS_DIR, ROOT } from './paths.js';
 import { FULL, QUICK } from './plan.js';
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const started = performance.now();
 
   const simpyInfo = detectSimpy();
-  const machine = describeMachine(simpyInfo);
+  const machine = describeMachine(simpyInfo, await cpuBusy());
 
   // The rates: each in a fresh process, trial after trial, faultline's, the lean models' and
   // SimPy's interleaved so that a slow phase of the shared machine touches them all; the median

@@ -1,10 +1,10 @@
 import { ceilingRows, engineNote } from './ceilingRows.js';
 import { trialCount } from './trials.js';
-import { mb, ms, ratio, si, span, trialList, verdict } from './format.js';
+import { mb, ms, pct, ratio, si, span, trialList, verdict } from './format.js';
 import type { RunMeasurement } from './measure.js';
 import { BENCHMARKS, TARGETS } from './plan.js';
 import type { BenchResults } from './results.js';
-import { BUSY_LOAD } from './machine.js';
+import { wasBusy } from './machine.js';
 
 /**
  * docs/benchmarks.md: the figures of the last full run for a human reader, with how they
@@ -28,7 +28,9 @@ export function renderSummary(r: BenchResults): string {
   L.push(`- CPU: ${m.cpu}, ${m.cores} cores; ${si(m.memoryMB * 1e6)}B RAM; ${m.os}`);
   L.push(`- Node ${m.node} (V8 ${m.v8})`);
   L.push(m.simpy ? `- SimPy ${m.simpy} on Python ${m.python} (Debian's python3-simpy3)` : '- SimPy: not installed (comparison skipped)');
-  L.push(`- 1-minute load average before the bench: ${m.loadBefore.toFixed(2)}${m.loadBefore >= BUSY_LOAD ? ' (**busy**: other processes shared the cores, so these figures are probably low)' : ''}`);
+  L.push(
+    `- cores in use in the second before the bench: ${pct(m.cpuBusyBefore, 0)}${wasBusy(m) ? ' (**busy**: other processes shared the cores, so these figures are probably low)' : ''}; 1-minute load average ${m.loadBefore.toFixed(2)} (it still counts the bench's own build)`,
+  );
   L.push('');
   L.push('## Targets');
   L.push('');
