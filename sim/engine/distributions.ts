@@ -19,33 +19,46 @@ export type Sampler = (rng: RandomStream) => number;
 export const Z99 = 2.3263478740408408;
 
 /**
- * Ziggurat tables for the standard normal (Marsaglia & Tsang, "The Ziggurat Method for
- * Generating Random Variables", J. Stat. Software 5(8), 2000), 128 layers.
+ * A ziggurat's tables (Marsaglia & Tsang, "The Ziggurat Method for Generating Random
+ * Variables", J. Stat. Software 5(8), 2000; their zigset): `n` layers of equal area `v` under
+ * the decreasing density `f` (unnormalised, f(0) = 1), the base layer reaching out to `r`.
+ * `fInverse` inverts f. k holds the integer bounds of fast acceptance for draws of `scale`
+ * (2³¹ for signed 32-bit draws, 2³² for unsigned), w the widths per integer step, fx f at the
+ * layers' edges.
  */
-const ZIG_R = 3.442619855899;
-const ZIG_KN = new Int32Array(128);
-const ZIG_WN = new Float64Array(128);
-const ZIG_FN = new Float64Array(128);
-(function zigset() {
-  const m1 = 2147483648.0;
-  const vn = 9.91256303526217e-3;
-  let dn = ZIG_R;
-  let tn = dn;
-  const q = vn / Math.exp(-0.5 * dn * dn);
-  ZIG_KN[0] = Math.floor((dn / q) * m1);
-  ZIG_KN[1] = 0;
-  ZIG_WN[0] = q / m1;
-  ZIG_WN[127] = dn / m1;
-  ZIG_FN[0] = 1;
-  ZIG_FN[127] = Math.exp(-0.5 * dn * dn);
-  for (let i = 126; i >= 1; i--) {
-    dn = Math.sqrt(-2 * Math.log(vn / dn + Math.exp(-0.5 * dn * dn)));
-    ZIG_KN[i + 1] = Math.floor((dn / tn) * m1);
-    tn = dn;
-    ZIG_FN[i] = Math.exp(-0.5 * dn * dn);
-    ZIG_WN[i] = dn / m1;
+function zigguratTables(n: number, r: number, v: number, scale: number, f: (x: number) => number, fInverse: (y: number) => number) {
+  const k = new Float64Array(n);
+  const w = new Float64Array(n);
+  const fx = new Float64Array(n);
+  let d = r;
+  let t = d;
+  const q = v / f(d);
+  k[0] = Math.floor((d / q) * scale);
+  k[1] = 0;
+  w[0] = q / scale;
+  w[n - 1] = d / scale;
+  fx[0] = 1;
+  fx[n - 1] = f(d);
+  for (let i = n - 2; i >= 1; i--) {
+    d = fInverse(v / d + f(d));
+    k[i + 1] = Math.floor((d / t) * scale);
+    t = d;
+    fx[i] = f(d);
+    w[i] = d / scale;
   }
-})();
+  return { k, w, fx };
+}
+
+/** The standard normal's ziggurat: 128 layers, for signed 32-bit draws. */
+const ZIG_R = 3.442619855899;
+const { k: ZIG_KN, w: ZIG_WN, fx: ZIG_FN } = zigguratTables(
+  128,
+  ZIG_R,
+  9.91256303526217e-3,
+  2147483648.0,
+  (x) => Math.exp(-0.5 * x * x),
+  (y) => Math.sqrt(-2 * Math.log(y)),
+);
 
 /**
  * A standard normal draw by the ziggurat method: in ~99% of draws one uniform, one multiply
@@ -74,34 +87,16 @@ export function standardNormal(rng: RandomStream): number {
   }
 }
 
-/**
- * Ziggurat tables for the standard exponential (same paper), 256 layers. KE holds unsigned
- * 32-bit bounds, so it is a Float64Array (an Int32Array would wrap them).
- */
+/** The standard exponential's ziggurat: 256 layers, for unsigned 32-bit draws. */
 const ZIG_RE = 7.697117470131487;
-const ZIG_KE = new Float64Array(256);
-const ZIG_WE = new Float64Array(256);
-const ZIG_FE = new Float64Array(256);
-(function zigsetExp() {
-  const m2 = 4294967296.0;
-  const ve = 3.949659822581572e-3;
-  let de = ZIG_RE;
-  let te = de;
-  const q = ve / Math.exp(-de);
-  ZIG_KE[0] = Math.floor((de / q) * m2);
-  ZIG_KE[1] = 0;
-  ZIG_WE[0] = q / m2;
-  ZIG_WE[255] = de / m2;
-  ZIG_FE[0] = 1;
-  ZIG_FE[255] = Math.exp(-de);
-  for (let i = 254; i >= 1; i--) {
-    de = -Math.log(ve / de + Math.exp(-de));
-    ZIG_KE[i + 1] = Math.floor((de / te) * m2);
-    te = de;
-    ZIG_FE[i] = Math.exp(-de);
-    ZIG_WE[i] = de / m2;
-  }
-})();
+const { k: ZIG_KE, w: ZIG_WE, fx: ZIG_FE } = zigguratTables(
+  256,
+  ZIG_RE,
+  3.949659822581572e-3,
+  4294967296.0,
+  (x) => Math.exp(-x),
+  (y) => -Math.log(y),
+);
 
 /**
  * A standard exponential draw (mean 1) by the ziggurat method: in ~99% of draws one uniform's
