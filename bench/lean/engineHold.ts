@@ -2,8 +2,9 @@
  * The engine alone: the classic "hold" model (Vaucher & Duval, 1975). `pending` events are
  * kept in the queue; each one, when run, does nothing but schedule one more an exponential
  * delay later. What it measures is the event loop's own cost per event (heap, slot table,
- * the indirect handler call) plus one uniform draw and one log.
+ * the indirect handler call) plus one exponential draw (faultline's ziggurat).
  */
+import { standardExponential } from '../../sim/engine/distributions.js';
 import { rootStream } from '../../sim/engine/random.js';
 import { Simulator } from '../../sim/engine/simulator.js';
 import { runTimed } from './leanRun.js';
@@ -24,7 +25,7 @@ export function engineHold(pending: number, events: number): HoldRun {
   const rng = rootStream(1);
   let left = events - pending;
   const hold = (): void => {
-    if (left-- > 0) sim.schedule(-Math.log(1 - rng.next()) * pending, hold, null);
+    if (left-- > 0) sim.schedule(standardExponential(rng) * pending, hold, null);
   };
   for (let i = 0; i < pending; i++) sim.schedule(rng.next() * pending, hold, null);
   const { events: ran, wallMs } = runTimed(sim);

@@ -10,7 +10,7 @@
  * errorRate (then calls nothing); the client gives up after its timeout, and the hops below
  * keep working (ghost work). 13 events per request, as in faultline.
  */
-import { makeSampler, type Sampler } from '../../sim/engine/distributions.js';
+import { makeSampler, standardExponential, type Sampler } from '../../sim/engine/distributions.js';
 import { rootStream, type RandomStream } from '../../sim/engine/random.js';
 import { Simulator } from '../../sim/engine/simulator.js';
 import { LatencyHistogram } from '../../sim/metrics/latencyHistogram.js';
@@ -78,7 +78,7 @@ export function leanChain(scenario: Scenario, sim: LeanLoop = new Simulator(), n
     pendingTimeouts.push(call);
     if (!timerArmed) armTimer();
     sim.schedule(link(hops[0].forwardStream), arrive, call);
-    const next = now - Math.log(1 - arrivals.next()) / rate;
+    const next = now + standardExponential(arrivals) / rate;
     if (next < endMs) sim.at(next, arrival, null);
   };
   // One pending timer for the oldest unanswered call: the deadlines come in sending order.

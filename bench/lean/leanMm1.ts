@@ -3,7 +3,7 @@
  * samplers and latency histogram: the companion of leanChain.ts (see there), for
  * bench/scenarios/mm1.yaml. Two events per customer, as in faultline.
  */
-import { makeSampler } from '../../sim/engine/distributions.js';
+import { makeSampler, standardExponential } from '../../sim/engine/distributions.js';
 import { rootStream } from '../../sim/engine/random.js';
 import { Simulator } from '../../sim/engine/simulator.js';
 import { LatencyHistogram } from '../../sim/metrics/latencyHistogram.js';
@@ -31,7 +31,7 @@ export function leanMm1(scenario: Scenario): LeanRun {
     requests++;
     if (busy.level === 0) start(now);
     else waiting.push(now);
-    const next = now - Math.log(1 - arrivals.next()) / rate;
+    const next = now + standardExponential(arrivals) / rate;
     if (next < endMs) sim.at(next, arrival, null);
   };
   const start = (arrivedMs: number): void => {

@@ -19,8 +19,9 @@ export class SourceRt implements InvocationParent {
   private changes: number[] = [];
   private nextChange = 0;
   private scheduleIndex = 0;
-  /** The rate, when it never changes over the run (no change after 0); −1 otherwise. */
-  private steadyRatePerMs = -1;
+  /** The rate between two change points, and the change point it holds until (its index). */
+  private segmentRatePerMs = 0;
+  private segmentIndex = -1;
   /** Surge faults on this source: known in advance, so a future rate can be computed now. */
   private readonly surges: Array<{ fromMs: number; toMs: number; ratePerMs: number | null; factor: number }>;
 
@@ -61,7 +62,6 @@ export class SourceRt implements InvocationParent {
       points.add(s.toMs);
     }
     this.changes = [...points].filter((t) => t > 0).sort((a, b) => a - b);
-    if (this.changes.length === 0) this.steadyRatePerMs = this.rateAt(0);
     this.scheduleNextArrival(0);
   }
 
@@ -75,17 +75,16 @@ export class SourceRt implements InvocationParent {
   private scheduleNextArrival(fromMs: number): void {
     const end = this.world.scenario.durationMs;
     let need = this.def.arrivals === 'constant' ? 1 : standardExponential(this.arrivalStream);
-    if (this.steadyRatePerMs >= 0) {
-      // The rate never changes: the gap is need / rate, as below.
-      const t = fromMs + need / this.steadyRatePerMs;
-      if (t < end) this.world.sim.at(t, arrival, this);
-      return;
-    }
     let t = fromMs;
     for (;;) {
       while (this.nextChange < this.changes.length && this.changes[this.nextChange] <= t) this.nextChange++;
       const change = this.nextChange < this.changes.length ? this.changes[this.nextChange] : Infinity;
-      const rate = this.rateAt(t);
+      // The rate only changes at change points: worked out once per segment, not per arrival.
+      if (this.segmentIndex !== this.nextChange) {
+        this.segmentRatePerMs = this.rateAt(t);
+        this.segmentIndex = this.nextChange;
+      }
+      const rate = this.segmentRatePerMs;
       if (rate > 0) {
         const gap = need / rate;
         if (t + gap < change) {
