@@ -6,7 +6,16 @@
  * while this struct-of-arrays layout keeps several million. Four children per node halve the
  * depth of a binary heap, and the children sit side by side in memory. The heap stores only
  * an integer `slot` per event; the simulator keeps what the slot means.
+ *
+ * Why the sift-down picks the earliest of four children without branches: which child is
+ * earliest is a coin toss for the CPU's branch predictor, and a native profile of the 4-hop
+ * chain put most of the event loop's own time on those mispredicted branches. The children
+ * play a knock-out of 0/1 comparisons, and the winner's index is computed from the results.
+ * So that every node has four children to compare, the slots past the last event hold
+ * +Infinity (PAD of them at least), which no event's time can equal.
  */
+const PAD = 4;
+
 export class EventHeap {
   private times: Float64Array;
   private seqs: Float64Array;
@@ -14,9 +23,9 @@ export class EventHeap {
   private count = 0;
 
   constructor(initialCapacity = 1024) {
-    this.times = new Float64Array(initialCapacity);
-    this.seqs = new Float64Array(initialCapacity);
-    this.slots = new Int32Array(initialCapacity);
+    this.times = new Float64Array(initialCapacity + PAD).fill(Infinity);
+    this.seqs = new Float64Array(initialCapacity + PAD);
+    this.slots = new Int32Array(initialCapacity + PAD);
   }
 
   get size(): number {
@@ -28,8 +37,9 @@ export class EventHeap {
     return this.count === 0 ? Infinity : this.times[0];
   }
 
+  /** Adds an event; `timeMs` must be finite (the simulator checks). */
   push(timeMs: number, seq: number, slot: number): void {
-    if (this.count === this.times.length) this.grow();
+    if (this.count + PAD >= this.times.length) this.grow();
     const times = this.times;
     const seqs = this.seqs;
     const slots = this.slots;
@@ -56,32 +66,40 @@ export class EventHeap {
     const slots = this.slots;
     const top = slots[0];
     const n = --this.count;
-    if (n === 0) return top;
+    // The last event is sifted down from the root; its old place becomes padding.
     const t = times[n];
     const s = seqs[n];
     const sl = slots[n];
-    // Sift down the last element from the root, choosing the earliest of up to four children.
+    times[n] = Infinity;
+    if (n === 0) return top;
     let i = 0;
-    for (;;) {
-      const first = 4 * i + 1;
-      if (first >= n) break;
-      let child = first;
-      let ct = times[first];
-      let cs = seqs[first];
-      const last = first + 4 < n ? first + 4 : n;
-      for (let c = first + 1; c < last; c++) {
-        const tc = times[c];
-        if (tc < ct || (tc === ct && seqs[c] < cs)) {
-          child = c;
-          ct = tc;
-          cs = seqs[c];
-        }
+    if (n <= 4) {
+      // Only the root has children (the M/M/1's usual case): a plain scan is cheaper.
+      let child = 1;
+      for (let c = 2; c < n; c++) if (times[c] < times[child] || (times[c] === times[child] && seqs[c] < seqs[child])) child = c;
+      if (times[child] < t || (times[child] === t && seqs[child] < s)) {
+        times[0] = times[child];
+        seqs[0] = seqs[child];
+        slots[0] = slots[child];
+        i = child;
       }
-      if (t < ct || (t === ct && s < cs)) break;
-      times[i] = ct;
-      seqs[i] = cs;
-      slots[i] = slots[child];
-      i = child;
+    } else {
+      for (;;) {
+        const first = 4 * i + 1;
+        if (first >= n) break;
+        // 1 when the second of a pair comes first (earlier, or as early and scheduled sooner).
+        const c2 = first + 2;
+        const a = first + (+(times[first + 1] < times[first]) | (+(times[first + 1] === times[first]) & +(seqs[first + 1] < seqs[first])));
+        const b = c2 + (+(times[c2 + 1] < times[c2]) | (+(times[c2 + 1] === times[c2]) & +(seqs[c2 + 1] < seqs[c2])));
+        const child = a + (b - a) * (+(times[b] < times[a]) | (+(times[b] === times[a]) & +(seqs[b] < seqs[a])));
+        const ct = times[child];
+        const cs = seqs[child];
+        if (t < ct || (t === ct && s < cs)) break;
+        times[i] = ct;
+        seqs[i] = cs;
+        slots[i] = slots[child];
+        i = child;
+      }
     }
     times[i] = t;
     seqs[i] = s;
@@ -90,8 +108,8 @@ export class EventHeap {
   }
 
   private grow(): void {
-    const capacity = this.times.length * 2;
-    const times = new Float64Array(capacity);
+    const capacity = (this.times.length - PAD) * 2 + PAD;
+    const times = new Float64Array(capacity).fill(Infinity);
     const seqs = new Float64Array(capacity);
     const slots = new Int32Array(capacity);
     times.set(this.times);
