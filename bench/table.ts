@@ -1,6 +1,6 @@
 import { ceilingRows, engineNote } from './ceilingRows.js';
 import { trialCount } from './trials.js';
-import { columns, mb, ms, ratio, si, span, trialList, verdict } from './format.js';
+import { columns, mb, ms, pct, ratio, si, span, trialList, verdict } from './format.js';
 import type { RunMeasurement } from './measure.js';
 import type { BenchResults } from './results.js';
 import { wasBusy } from './machine.js';
@@ -12,7 +12,7 @@ export function renderTable(r: BenchResults): string {
   out.push(`faultline benchmarks${r.mode === 'quick' ? ' (--quick: smoke spans, figures not comparable)' : ''}`);
   out.push(`machine: ${m.cpu}, ${m.cores} cores, ${si(m.memoryMB * 1e6)}B RAM, ${m.os}; node ${m.node}${m.simpy ? `; SimPy ${m.simpy} on Python ${m.python}` : ''}`);
   if (wasBusy(m)) {
-    out.push(`WARNING: the machine was busy as the bench started (${Math.round(m.cpuBusyBefore * 100)}% of its cores in use): other processes share these cores, so the figures are probably low`);
+    out.push(`WARNING: the machine was busy as the bench started (${pct(m.cpuBusyBefore, 0)} of its cores in use): other processes share these cores, so the figures are probably low`);
   }
   out.push(`load average before ${m.loadBefore.toFixed(2)}, after ${m.loadAfter?.toFixed(2) ?? '?'} (1 min; the bench itself adds about 1)`);
   out.push('');

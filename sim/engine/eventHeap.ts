@@ -16,6 +16,11 @@
  */
 const PAD = 4;
 
+/** 1 when event x comes before event y (earlier, or as early and scheduled sooner), else 0: without branches. */
+function comesFirst(times: Float64Array, seqs: Float64Array, x: number, y: number): number {
+  return +(times[x] < times[y]) | (+(times[x] === times[y]) & +(seqs[x] < seqs[y]));
+}
+
 export class EventHeap {
   private times: Float64Array;
   private seqs: Float64Array;
@@ -87,11 +92,10 @@ export class EventHeap {
       for (;;) {
         const first = 4 * i + 1;
         if (first >= n) break;
-        // 1 when the second of a pair comes first (earlier, or as early and scheduled sooner).
         const c2 = first + 2;
-        const a = first + (+(times[first + 1] < times[first]) | (+(times[first + 1] === times[first]) & +(seqs[first + 1] < seqs[first])));
-        const b = c2 + (+(times[c2 + 1] < times[c2]) | (+(times[c2 + 1] === times[c2]) & +(seqs[c2 + 1] < seqs[c2])));
-        const child = a + (b - a) * (+(times[b] < times[a]) | (+(times[b] === times[a]) & +(seqs[b] < seqs[a])));
+        const a = first + comesFirst(times, seqs, first + 1, first);
+        const b = c2 + comesFirst(times, seqs, c2 + 1, c2);
+        const child = a + (b - a) * comesFirst(times, seqs, b, a);
         const ct = times[child];
         const cs = seqs[child];
         if (t < ct || (t === ct && s < cs)) break;
