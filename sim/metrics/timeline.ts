@@ -63,14 +63,19 @@ export class LevelIntegral {
     const from = this.lastMs;
     if (nowMs <= from) return;
     this.lastMs = nowMs;
-    const level = this.level;
     if (nowMs < this.bucketEndMs && from >= this.windowStartMs && nowMs <= this.windowEndMs) {
       // Fast path: within one bucket and inside the measurement window.
-      const area = level * (nowMs - from);
+      const area = this.level * (nowMs - from);
       this.perBucket[this.bucket] += area;
       this.windowTotal += area;
       return;
     }
+    this.crossBuckets(from, nowMs);
+  }
+
+  /** From `from` to `nowMs` across a bucket boundary or an edge of the window: out of line, so advance() stays small. */
+  private crossBuckets(from: number, nowMs: number): void {
+    const level = this.level;
     this.bucket = Math.min(Math.floor(nowMs / this.clock.bucketMs), this.clock.buckets - 1);
     this.bucketEndMs = Math.min((this.bucket + 1) * this.clock.bucketMs, this.clock.durationMs);
     if (level === 0) return;

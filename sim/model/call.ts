@@ -167,17 +167,19 @@ export class Invocation {
       return;
     }
     const b = this.state.bulkhead;
-    if (b !== null && !b.tryAcquire()) {
-      if (b.maxWaitMs > 0) {
-        const waiter: BulkheadWaiter = { inv: this, expired: false, admitted: false };
-        b.enqueue(waiter);
-        this.site.world.sim.schedule(b.maxWaitMs, bulkheadWaitExpired, waiter);
-        return;
-      }
-      this.bulkheadRefused();
+    if (b !== null && !b.tryAcquire()) this.bulkheadFull(b);
+    else this.afterBulkhead();
+  }
+
+  /** No bulkhead slot free: wait for one (up to maxWait), or be refused at once. */
+  private bulkheadFull(b: Bulkhead<BulkheadWaiter>): void {
+    if (b.maxWaitMs > 0) {
+      const waiter: BulkheadWaiter = { inv: this, expired: false, admitted: false };
+      b.enqueue(waiter);
+      this.site.world.sim.schedule(b.maxWaitMs, bulkheadWaitExpired, waiter);
       return;
     }
-    this.afterBulkhead();
+    this.bulkheadRefused();
   }
 
   /** Holding a bulkhead slot (if any): ask the breaker, then send. */
@@ -223,28 +225,18 @@ export class Invocation {
     const world = site.world;
     const now = world.sim.nowMs;
     const op = this.op;
+    // What few attempts need (retries, hedges, traces) is out of line: a smaller send is one
+    // the JIT can inline into its callers.
     if (op.measured) {
       site.stats.attempts++;
-      if (hedge > 0) site.stats.hedges++;
-      else if (this.tries > 1) site.stats.retries++;
+      if (hedge > 0 || this.tries > 1) this.countRepeat(hedge);
     }
-    const h = site.policies.hedge;
-    if (h !== null) {
-      this.outstanding++;
-      if (hedge === 0) {
-        this.hedgesInTry = 0;
-        this.hedgeAtMs = now + h.afterMs;
-        world.sim.at(this.hedgeAtMs, hedgeTimer, this);
-      }
-    }
+    if (site.policies.hedge !== null) this.armHedge(hedge, now);
     const timeoutMs = site.policies.timeoutMs;
     const deadline = timeoutMs === null ? this.deadlineMs : Math.min(this.deadlineMs, now + timeoutMs);
     const req = new Request(op, this, now, deadline);
     if (this.poison) req.poison = true;
-    if (op.trace !== null) {
-      const name = hedge > 0 ? `${site.key} (hedge ${hedge})` : `${site.key}${this.tries > 1 ? ` (attempt ${this.tries})` : ''}`;
-      req.span = op.trace.open('attempt', name, this.parentSpan, now);
-    }
+    if (op.trace !== null) this.traceAttempt(req, hedge, now);
     if (timeoutMs !== null && now + timeoutMs <= this.deadlineMs) site.timeouts.add(req);
     else if (deadline !== Infinity) world.sim.schedule(deadline - now, attemptTimeout, req);
     if (site.endpoint !== null) req.instance = site.endpoint.svc.pick(now);
@@ -255,26 +247,47 @@ export class Invocation {
     else if (delay > 0) world.sim.schedule(delay, requestArrives, req);
   }
 
+  /** Counts a hedge, or a retry's attempt. */
+  private countRepeat(hedge: number): void {
+    if (hedge > 0) this.site.stats.hedges++;
+    else this.site.stats.retries++;
+  }
+
+  /** Hedging: one more attempt of the try in flight; the try's first arms the hedge timer. */
+  private armHedge(hedge: number, now: number): void {
+    this.outstanding++;
+    if (hedge === 0) {
+      this.hedgesInTry = 0;
+      this.hedgeAtMs = now + this.site.policies.hedge!.afterMs;
+      this.site.world.sim.at(this.hedgeAtMs, hedgeTimer, this);
+    }
+  }
+
+  private traceAttempt(req: Request, hedge: number, now: number): void {
+    const key = this.site.key;
+    const name = hedge > 0 ? `${key} (hedge ${hedge})` : `${key}${this.tries > 1 ? ` (attempt ${this.tries})` : ''}`;
+    req.span = this.op.trace!.open('attempt', name, this.parentSpan, now);
+  }
+
   /** The attempt's answer arrived, or its timeout fired. */
   attemptEnded(req: Request, outcome: Outcome): void {
     const site = this.site;
     const now = site.world.sim.nowMs;
     this.releaseBulkhead();
     this.state.breaker?.onResult(now, now - req.sentMs, !isSuccess(outcome));
+    const ok = isSuccess(outcome);
     if (this.op.measured) {
-      const s = site.stats;
-      if (isSuccess(outcome)) s.succeeded++;
-      else if (outcome === TIMEOUT) s.timeouts++;
-      else if (outcome === ERROR) s.errors++;
-      else s.rejected++;
+      if (ok) site.stats.succeeded++;
+      else countFailure(site.stats, outcome);
     }
     if (this.op.trace !== null) this.op.trace.close(req.span, now, outcome);
     if (this.done) return;
-    if (isSuccess(outcome)) {
-      this.finish(outcome);
-      return;
-    }
-    if (site.policies.hedge !== null) {
+    if (ok) this.finish(outcome);
+    else this.attemptFailed(outcome);
+  }
+
+  private attemptFailed(outcome: Outcome): void {
+    if (this.site.policies.hedge !== null) {
       // A failed attempt ends the try only when no other attempt of it is still in flight.
       const left = this.outstanding - 1;
       this.outstanding = left;
@@ -357,6 +370,12 @@ export class Invocation {
     this.done = true;
     this.parent.invocationDone(this, outcome);
   }
+}
+
+function countFailure(s: EdgeStats, outcome: Outcome): void {
+  if (outcome === TIMEOUT) s.timeouts++;
+  else if (outcome === ERROR) s.errors++;
+  else s.rejected++;
 }
 
 function requestArrives(req: Request): void {

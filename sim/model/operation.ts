@@ -20,6 +20,8 @@ export class Operation {
   /** user + 1 (low 21 bits) and span + 1 (the bits above). */
   private userSpan = 0;
   private extra: OperationExtra | null = null;
+  /** Its spans, when it is in the traced sample (or primes the JIT for tracing: World.primeTracing). */
+  trace: Trace | null = null;
 
   constructor(
     readonly id: number,
@@ -27,7 +29,6 @@ export class Operation {
     readonly arrivalMs: number,
     /** Arrived after warmup: counted in the summary. */
     measured: boolean,
-    public trace: Trace | null,
   ) {
     this.bits = (measured ? 4 : 0) | (sourceIndex << 6) | (1 << 13);
   }

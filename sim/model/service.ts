@@ -100,8 +100,13 @@ export class ServiceRt {
 
   pick(nowMs: number): InstanceRt {
     const all = this.instances;
+    return all.length === 1 ? all[0] : this.balance(nowMs);
+  }
+
+  /** The balancer's choice among two or more instances. */
+  private balance(nowMs: number): InstanceRt {
+    const all = this.instances;
     const n = all.length;
-    if (n === 1) return all[0];
     switch (this.def.balancer) {
       case 'round-robin':
         for (let k = 0; k < n; k++) {
@@ -153,23 +158,27 @@ export function receive(inst: InstanceRt, req: Request): void {
     respond(req, ERROR);
     return;
   }
-  if (req.op.measured) stats.received++;
-  if (req.op.bucket >= 0) inst.svc.world.receivedByBucket[req.op.bucket]++;
-  if (req.op.trace !== null) req.serverSpan = req.op.trace.open('queued', inst.label, req.span, now);
+  const op = req.op;
+  if (op.measured) stats.received++;
+  if (op.bucket >= 0) world.receivedByBucket[op.bucket]++;
+  if (op.trace !== null) req.serverSpan = op.trace.open('queued', inst.label, req.span, now);
   if (inst.busy < inst.capacity) {
     inst.outstanding++;
     start(inst, req);
   } else if (inst.queue.length < inst.svc.def.queueLimit) {
-    if (req.op.measured) stats.waited++;
+    if (op.measured) stats.waited++;
     inst.queue.push(req);
     inst.outstanding++;
     stats.queued++;
     stats.queueDepth.observe(now, stats.queued);
-  } else {
-    if (req.op.measured) stats.rejected++;
-    if (req.op.trace !== null) req.op.trace.close(req.serverSpan, now, 'rejected');
-    respond(req, REJECTED);
-  }
+  } else reject(req, stats, now);
+}
+
+/** The queue is full: the request is turned away at once. */
+function reject(req: Request, stats: ServiceStats, now: number): void {
+  if (req.op.measured) stats.rejected++;
+  if (req.op.trace !== null) req.op.trace.close(req.serverSpan, now, 'rejected');
+  respond(req, REJECTED);
 }
 
 /** Takes a worker for the request, unless it is shed first (waited too long, or its caller gave up). */
@@ -178,12 +187,8 @@ function start(inst: InstanceRt, req: Request): void {
   const world = svc.world;
   const now = world.sim.nowMs;
   const def = svc.def;
-  const waited = now - req.arrivedMs;
-  if ((def.maxQueueTimeMs !== null && waited > def.maxQueueTimeMs) || (def.deadlinePropagation && now >= req.deadlineMs)) {
-    if (req.op.measured) svc.stats.shed++;
-    inst.outstanding--;
-    if (req.op.trace !== null) req.op.trace.close(req.serverSpan, now, 'shed');
-    respond(req, REJECTED);
+  if ((def.maxQueueTimeMs !== null && now - req.arrivedMs > def.maxQueueTimeMs) || (def.deadlinePropagation && now >= req.deadlineMs)) {
+    shed(inst, req, now);
     return;
   }
   inst.busy++;
@@ -198,15 +203,30 @@ function start(inst: InstanceRt, req: Request): void {
     svc.stats.workDraws++;
     svc.stats.workSumMs += work;
   }
-  if (inst.latencyFactor !== 1 || inst.latencyAdds.length > 0) {
-    work *= inst.latencyFactor;
-    for (const a of inst.latencyAdds) work += a.sample(a.stream);
-  }
-  if (req.op.trace !== null) {
-    req.op.trace.close(req.serverSpan, now, null);
-    req.serverSpan = req.op.trace.open('work', `${ep.key} on ${inst.label}`, req.span, now);
-  }
+  if (inst.latencyFactor !== 1 || inst.latencyAdds.length > 0) work = slowed(inst, work);
+  if (req.op.trace !== null) traceWork(inst, req, now);
   world.sim.schedule(work, workDone, req);
+}
+
+/** Shed before it starts: it waited longer than maxQueueTime, or its deadline has passed. */
+function shed(inst: InstanceRt, req: Request, now: number): void {
+  if (req.op.measured) inst.svc.stats.shed++;
+  inst.outstanding--;
+  if (req.op.trace !== null) req.op.trace.close(req.serverSpan, now, 'shed');
+  respond(req, REJECTED);
+}
+
+/** A latency fault on the instance: work × factor, plus any added delays. */
+function slowed(inst: InstanceRt, workMs: number): number {
+  let work = workMs * inst.latencyFactor;
+  for (const a of inst.latencyAdds) work += a.sample(a.stream);
+  return work;
+}
+
+function traceWork(inst: InstanceRt, req: Request, now: number): void {
+  const trace = req.op.trace!;
+  trace.close(req.serverSpan, now, null);
+  req.serverSpan = trace.open('work', `${req.endpoint!.key} on ${inst.label}`, req.span, now);
 }
 
 function workDone(req: Request): void {

@@ -27,6 +27,15 @@ export interface WorldOptions {
 
 const NO_POLICIES: CallPolicies = { timeoutMs: null, retry: null, hedge: null, circuitBreaker: null, bulkhead: null, fallback: null };
 
+/** Operations TRACE_PRIMER_ID … + TRACE_PRIMERS − 1 prime the JIT for tracing: see World.primeTracing. */
+const TRACE_PRIMER_ID = 100;
+const TRACE_PRIMERS = 16;
+
+/** The primer after operation `id`, or −1 after the last. */
+function nextPrimer(id: number): number {
+  return id + 1 < TRACE_PRIMER_ID + TRACE_PRIMERS ? id + 1 : -1;
+}
+
 /** The simulated world of one run: built from a Scenario, it owns the simulator and every runtime object. */
 export class World {
   readonly sim = new Simulator();
@@ -49,6 +58,10 @@ export class World {
   private nextOpId = 0;
   private readonly traceEvery: number;
   private readonly traceCap: number;
+  /** The next operation id that is a multiple of traceEvery (−1 when nothing is traced): a compare per operation, not a division. */
+  private nextTraceId: number;
+  /** The next operation traced only to prime the JIT (see primeTracing), or −1. */
+  private primerId: number;
   private readonly serviceByName = new Map<string, ServiceRt>();
 
   constructor(
@@ -66,6 +79,8 @@ export class World {
     const target = options.traceTarget ?? 0;
     this.traceCap = target * 2;
     this.traceEvery = target > 0 ? Math.max(1, Math.floor(estimateOperations(s) / target)) : 0;
+    this.nextTraceId = target > 0 ? 0 : -1;
+    this.primerId = target > 0 ? TRACE_PRIMER_ID : -1;
 
     const effectNames = [...new Set(s.services.flatMap((svc) => svc.endpoints.map((e) => e.effect).filter((e): e is string => e !== null)))].sort();
     this.effectStats = effectNames.map((n) => new EffectStats(n));
@@ -163,13 +178,9 @@ export class World {
     const now = this.sim.nowMs;
     const id = this.nextOpId++;
     const measured = now >= this.scenario.warmupMs;
-    let trace: Trace | null = null;
-    if (measured && this.traceEvery > 0 && id % this.traceEvery === 0 && this.traced.length < this.traceCap) trace = new Trace();
-    const op = new Operation(id, sourceIndex, now, measured, trace);
-    if (trace !== null) {
-      op.span = trace.open('operation', `operation ${id} from ${this.sources[sourceIndex].name}`, -1, now);
-      this.traced.push(op);
-    }
+    const op = new Operation(id, sourceIndex, now, measured);
+    if (id === this.nextTraceId) this.traceSample(op);
+    else if (id === this.primerId) this.primeTracing(op);
     if (measured) {
       this.ops.requests++;
       this.sourceStats[sourceIndex].requests++;
@@ -180,38 +191,71 @@ export class World {
     return op;
   }
 
+  /** Every traceEvery-th operation is traced (if measured, up to traceCap); out of line, so newOperation stays small. */
+  private traceSample(op: Operation): void {
+    this.nextTraceId += this.traceEvery;
+    // A sampled operation among the primers primes as well as any.
+    if (op.id === this.primerId) this.primerId = nextPrimer(op.id);
+    if (!op.measured || this.traced.length >= this.traceCap) return;
+    const trace = new Trace();
+    op.trace = trace;
+    op.span = trace.open('operation', `operation ${op.id} from ${this.sources[op.sourceIndex].name}`, -1, op.arrivalMs);
+    this.traced.push(op);
+  }
+
+  /**
+   * Traces an early operation into a trace that is thrown away: it never reaches `traced` or
+   * the results, and tracing only records, so the run is the same with or without it. Why:
+   * V8 optimizes the hot path after a few thousand operations. Operation 0, the first sampled
+   * one, runs before V8 collects type feedback, so the optimized code had none for the trace
+   * branches and compiled them as exits. The next sampled operation then deoptimized the hot
+   * functions, which ran unoptimized until V8 compiled them again: ~5% of a cold 1M-customer
+   * M/M/1 (docs/performance.md). The primers run while V8 collects feedback and before it
+   * optimizes; there are enough of them for the functions that only tracing calls (the span
+   * getters, Trace.open) to get feedback of their own.
+   */
+  private primeTracing(op: Operation): void {
+    this.primerId = nextPrimer(op.id);
+    op.trace = new Trace();
+    op.span = op.trace.open('operation', 'primer', -1, op.arrivalMs);
+  }
+
   operationDone(op: Operation, outcome: Outcome): void {
     const now = this.sim.nowMs;
     op.done = true;
     op.outcome = outcome;
     op.trace?.close(op.span, now, outcome);
+    if (isSuccess(outcome)) this.operationSucceeded(op, outcome === DEGRADED, now - op.arrivalMs);
+    else this.operationFailed(op);
+  }
+
+  private operationSucceeded(op: Operation, degraded: boolean, latency: number): void {
     const ops = this.ops;
     const b = op.bucket;
-    const latency = now - op.arrivalMs;
-    if (isSuccess(outcome)) {
-      if (b >= 0) {
-        if (outcome === DEGRADED) ops.okDegraded[b]++;
-        else ops.ok[b]++;
-        (ops.bucketLatency[b] ??= new BucketHistogram()).recordMs(latency);
+    if (b >= 0) {
+      if (degraded) ops.okDegraded[b]++;
+      else ops.ok[b]++;
+      (ops.bucketLatency[b] ??= new BucketHistogram()).recordMs(latency);
+    }
+    if (op.measured) {
+      const src = this.sourceStats[op.sourceIndex];
+      if (degraded) {
+        ops.degraded++;
+        src.degraded++;
+      } else {
+        ops.succeeded++;
+        src.succeeded++;
       }
-      if (op.measured) {
-        const src = this.sourceStats[op.sourceIndex];
-        if (outcome === DEGRADED) {
-          ops.degraded++;
-          src.degraded++;
-        } else {
-          ops.succeeded++;
-          src.succeeded++;
-        }
-        ops.latency.record(latency);
-        if (this.sourceStats.length > 1) src.latency.record(latency);
-      }
-    } else {
-      if (b >= 0) ops.bad[b]++;
-      if (op.measured) {
-        ops.failed++;
-        this.sourceStats[op.sourceIndex].failed++;
-      }
+      ops.latency.record(latency);
+      if (this.sourceStats.length > 1) src.latency.record(latency);
+    }
+  }
+
+  private operationFailed(op: Operation): void {
+    if (op.bucket >= 0) this.ops.bad[op.bucket]++;
+    if (op.measured) {
+      this.ops.failed++;
+      this.sourceStats[op.sourceIndex].failed++;
     }
   }
 
