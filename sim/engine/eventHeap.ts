@@ -16,7 +16,12 @@
  */
 const PAD = 4;
 
-/** 1 when event x comes before event y (earlier, or as early and scheduled sooner), else 0: without branches. */
+/**
+ * 1 when event x comes before event y (earlier, or as early and scheduled sooner), else 0:
+ * without branches. Elsewhere the same test is written out, `t < u || (t === u && s < r)`, so
+ * that a sequence number is read only on a tie: a helper taking all four values read them
+ * every time and made the heap alone 2–5% slower.
+ */
 function comesFirst(times: Float64Array, seqs: Float64Array, x: number, y: number): number {
   return +(times[x] < times[y]) | (+(times[x] === times[y]) & +(seqs[x] < seqs[y]));
 }

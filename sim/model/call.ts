@@ -274,8 +274,8 @@ export class Invocation {
     const site = this.site;
     const now = site.world.sim.nowMs;
     this.releaseBulkhead();
-    this.state.breaker?.onResult(now, now - req.sentMs, !isSuccess(outcome));
     const ok = isSuccess(outcome);
+    this.state.breaker?.onResult(now, now - req.sentMs, !ok);
     if (this.op.measured) {
       if (ok) site.stats.succeeded++;
       else countFailure(site.stats, outcome);

@@ -73,25 +73,8 @@ export class SourceRt implements InvocationParent {
    * changes nothing, and poisson arrivals take one draw each whatever the schedule.
    */
   private scheduleNextArrival(fromMs: number): void {
-    const need = this.def.arrivals === 'constant' ? 1 : standardExponential(this.arrivalStream);
-    // The common case, kept small so the JIT inlines it into every arrival: the next arrival
-    // falls inside the current segment (the same arithmetic as the walk's first step).
-    const next = this.nextChange;
-    const change = next < this.changes.length ? this.changes[next] : Infinity;
-    const rate = this.segmentRatePerMs;
-    if (this.segmentIndex === next && fromMs < change && rate > 0) {
-      const t = fromMs + need / rate;
-      if (t < change) {
-        if (t < this.world.scenario.durationMs) this.world.sim.at(t, arrival, this);
-        return;
-      }
-    }
-    this.scheduleAcrossChanges(fromMs, need);
-  }
-
-  /** The walk over change points: from `fromMs`, until Λ has grown by `need`. */
-  private scheduleAcrossChanges(fromMs: number, need: number): void {
     const end = this.world.scenario.durationMs;
+    let need = this.def.arrivals === 'constant' ? 1 : standardExponential(this.arrivalStream);
     let t = fromMs;
     for (;;) {
       while (this.nextChange < this.changes.length && this.changes[this.nextChange] <= t) this.nextChange++;

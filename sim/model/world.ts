@@ -31,11 +31,6 @@ const NO_POLICIES: CallPolicies = { timeoutMs: null, retry: null, hedge: null, c
 const TRACE_PRIMER_ID = 100;
 const TRACE_PRIMERS = 16;
 
-/** The primer after operation `id`, or −1 after the last. */
-function nextPrimer(id: number): number {
-  return id + 1 < TRACE_PRIMER_ID + TRACE_PRIMERS ? id + 1 : -1;
-}
-
 /** The simulated world of one run: built from a Scenario, it owns the simulator and every runtime object. */
 export class World {
   readonly sim = new Simulator();
@@ -180,7 +175,7 @@ export class World {
     const measured = now >= this.scenario.warmupMs;
     const op = new Operation(id, sourceIndex, now, measured);
     if (id === this.nextTraceId) this.traceSample(op);
-    else if (id === this.primerId) this.primeTracing(op);
+    if (id === this.primerId) this.primeTracing(op);
     if (measured) {
       this.ops.requests++;
       this.sourceStats[sourceIndex].requests++;
@@ -194,8 +189,6 @@ export class World {
   /** Every traceEvery-th operation is traced (if measured, up to traceCap); out of line, so newOperation stays small. */
   private traceSample(op: Operation): void {
     this.nextTraceId += this.traceEvery;
-    // A sampled operation among the primers primes as well as any.
-    if (op.id === this.primerId) this.primerId = nextPrimer(op.id);
     if (!op.measured || this.traced.length >= this.traceCap) return;
     const trace = new Trace();
     op.trace = trace;
@@ -215,7 +208,9 @@ export class World {
    * getters, Trace.open) to get feedback of their own.
    */
   private primeTracing(op: Operation): void {
-    this.primerId = nextPrimer(op.id);
+    this.primerId = op.id + 1 < TRACE_PRIMER_ID + TRACE_PRIMERS ? op.id + 1 : -1;
+    // A sampled operation among the primers is traced already, and primes as well as any.
+    if (op.trace !== null) return;
     op.trace = new Trace();
     op.span = op.trace.open('operation', 'primer', -1, op.arrivalMs);
   }

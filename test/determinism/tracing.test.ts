@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { World } from '../../sim/model/world.js';
 import { collectRawRun } from '../../sim/run/collect.js';
@@ -18,7 +18,7 @@ function run(file: string, traceTarget: number) {
 describe('tracing only records', () => {
   // The kitchen-sink has every policy, queue feature and fault kind on; sync-chain is the default.
   for (const file of [join(REPO, 'test', 'fixtures', 'kitchen-sink.yaml'), join(REPO, 'scenarios', 'sync-chain.yaml')]) {
-    it(`${file.split('/').pop()}: a traced run, primers included, gives the untraced run's results but for the traces`, () => {
+    it(`${basename(file)}: a traced run, primers included, gives the untraced run's results but for the traces`, () => {
       const traced = run(file, 400);
       const untraced = run(file, 0);
       // Enough operations that the JIT primers (operations 100 to 115) ran and sampling went on past them.
