@@ -128,3 +128,19 @@ function badDelay(delayMs: number): never {
 function badTime(timeMs: number, nowMs: number): never {
   throw new RangeError(`cannot schedule an event at ${timeMs} ms: now is ${nowMs} ms`);
 }
+
+/**
+ * Primes the JIT, once per process (or worker thread) when the module loads: run() returns at
+ * `until` on a throwaway simulator. A World runs in slices, and its first slice ends after V8
+ * has compiled run() without feedback for that exit, which threw the event loop back to the
+ * interpreter (docs/performance.md, "Priming the rare branches"). No event runs. The times are
+ * fractional like a run's: an outcome whose nowMs V8 first saw as an integer would deoptimize too.
+ */
+function primeRunExits(): void {
+  const sim = new Simulator();
+  sim.at(2.5, neverRuns, undefined);
+  // Enough calls for V8 to give run() its feedback vector (it does so lazily) and then fill it.
+  for (let i = 0; i < 64; i++) sim.run(1.5);
+}
+function neverRuns(): void {}
+primeRunExits();

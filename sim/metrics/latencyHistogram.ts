@@ -39,7 +39,7 @@ export function valueAtIndex(i: number): number {
  * hdr-histogram-js (log2 and pow per value) cost ~11% of the whole run.
  */
 export class LatencyHistogram {
-  private readonly h: hdr.Histogram;
+  private readonly h: hdr.JsHistogram;
   private staged: Float64Array | null = null;
   private stagedCount = 0;
   count = 0;
@@ -47,9 +47,12 @@ export class LatencyHistogram {
   maxMs = 0;
 
   constructor(source?: hdr.Histogram) {
-    this.h =
+    const h =
       source ??
       hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3, autoResize: true, bitBucketSize: 32, useWebAssembly: false });
+    // Staged counts are moved by index, so the layout must be the JS one and cover them.
+    if (!(h instanceof hdr.JsHistogram) || h.countsArrayLength < STAGED_SIZE) throw new Error('LatencyHistogram: an HdrHistogram without the staged layout');
+    this.h = h;
   }
 
   record(ms: number): void {
@@ -64,17 +67,30 @@ export class LatencyHistogram {
   }
 
   /** Moves the staged counts into the HdrHistogram. */
-  private get histogram(): hdr.Histogram {
+  private get histogram(): hdr.JsHistogram {
     const staged = this.staged;
     if (staged !== null && this.stagedCount > 0) {
+      const h = this.h;
       // No staged value lies above the largest recorded: stop at its index, not at 2³¹ µs.
       const last = countsIndex(Math.min(Math.round(this.maxMs * 1000), STAGED_LIMIT - 1));
+      // What recordValueWithCount does per value, done once: the counts by index, the total,
+      // and the lowest non-zero and highest values (index 0 holds the value 0).
+      let lowest = -1;
+      let highest = -1;
+      let total = 0;
       for (let i = 0; i <= last; i++) {
-        if (staged[i] > 0) {
-          this.h.recordValueWithCount(valueAtIndex(i), staged[i]);
+        const c = staged[i];
+        if (c > 0) {
+          h.addToCountAtIndex(i, c);
           staged[i] = 0;
+          total += c;
+          if (lowest < 0 && i > 0) lowest = i;
+          highest = i;
         }
       }
+      if (lowest > 0) h.updateMinAndMax(valueAtIndex(lowest));
+      h.updateMinAndMax(valueAtIndex(highest));
+      h.addToTotalCount(total);
       this.stagedCount = 0;
     }
     return this.h;

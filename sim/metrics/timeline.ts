@@ -123,3 +123,21 @@ export class BucketCount {
     if (i >= 0) this.perBucket[i] += n;
   }
 }
+
+/**
+ * Primes the JIT, once per process (or worker thread) when the module loads: a throwaway level
+ * crosses bucket boundaries and the edges of its window. A run's first boundary comes thousands
+ * of events in, after V8 has compiled the model's handlers (which inline add()) without feedback
+ * for crossBuckets; each was thrown back to the interpreter there (docs/performance.md,
+ * "Priming the rare branches"). The level is dropped; LevelIntegral has no shared state.
+ */
+function primeBucketCrossing(): void {
+  const level = new LevelIntegral(new TimelineClock(1, 64), 0.5, 64);
+  for (let t = 0; t < 64; t++) {
+    level.add(t + 0.25, 1);
+    level.add(t + 0.75, -1);
+    level.add(t + 1.5, 1);
+    level.add(t + 1.75, -1);
+  }
+}
+primeBucketCrossing();

@@ -20,7 +20,7 @@ export class Operation {
   /** user + 1 (low 21 bits) and span + 1 (the bits above). */
   private userSpan = 0;
   private extra: OperationExtra | null = null;
-  /** Its spans, when it is in the traced sample (or primes the JIT for tracing: World.primeTracing). */
+  /** Its spans, when it is in the traced sample (or primes the JIT for tracing: World.startTrace). */
   trace: Trace | null = null;
 
   constructor(

@@ -27,7 +27,7 @@ export interface WorldOptions {
 
 const NO_POLICIES: CallPolicies = { timeoutMs: null, retry: null, hedge: null, circuitBreaker: null, bulkhead: null, fallback: null };
 
-/** Operations TRACE_PRIMER_ID … + TRACE_PRIMERS − 1 prime the JIT for tracing: see World.primeTracing. */
+/** Operations TRACE_PRIMER_ID … + TRACE_PRIMERS − 1 prime the JIT for tracing: see World.startTrace. */
 const TRACE_PRIMER_ID = 100;
 const TRACE_PRIMERS = 16;
 
@@ -50,12 +50,14 @@ export class World {
   /** Requests received by any service, by the arrival bucket of their operation. */
   readonly receivedByBucket: Float64Array;
   readonly traced: Operation[] = [];
+  /** Operations traced only to prime the JIT (see startTrace): nothing reads them. */
+  private readonly primed: Operation[] = [];
   private nextOpId = 0;
   private readonly traceEvery: number;
   private readonly traceCap: number;
   /** The next operation id that is a multiple of traceEvery (−1 when nothing is traced): a compare per operation, not a division. */
   private nextTraceId: number;
-  /** The next operation traced only to prime the JIT (see primeTracing), or −1. */
+  /** The next operation traced only to prime the JIT (see startTrace), or −1. */
   private primerId: number;
   private readonly serviceByName = new Map<string, ServiceRt>();
 
@@ -174,8 +176,7 @@ export class World {
     const id = this.nextOpId++;
     const measured = now >= this.scenario.warmupMs;
     const op = new Operation(id, sourceIndex, now, measured);
-    if (id === this.nextTraceId) this.traceSample(op);
-    if (id === this.primerId) this.primeTracing(op);
+    if (id === this.nextTraceId || id === this.primerId) this.startTrace(op);
     if (measured) {
       this.ops.requests++;
       this.sourceStats[sourceIndex].requests++;
@@ -186,33 +187,35 @@ export class World {
     return op;
   }
 
-  /** Every traceEvery-th operation is traced (if measured, up to traceCap); out of line, so newOperation stays small. */
-  private traceSample(op: Operation): void {
-    this.nextTraceId += this.traceEvery;
-    if (!op.measured || this.traced.length >= this.traceCap) return;
-    const trace = new Trace();
-    op.trace = trace;
-    op.span = trace.open('operation', `operation ${op.id} from ${this.sources[op.sourceIndex].name}`, -1, op.arrivalMs);
-    this.traced.push(op);
-  }
-
   /**
-   * Traces an early operation into a trace that is thrown away: it never reaches `traced` or
-   * the results, and tracing only records, so the run is the same with or without it. Why:
+   * Every traceEvery-th operation is traced (if measured, up to traceCap); out of line, so
+   * newOperation stays small.
+   *
+   * Operations TRACE_PRIMER_ID … + TRACE_PRIMERS − 1 are traced too, into `primed`, which
+   * nothing reads; tracing only records, so the run is the same with or without them. Why:
    * V8 optimizes the hot path after a few thousand operations. Operation 0, the first sampled
    * one, runs before V8 collects type feedback, so the optimized code had none for the trace
    * branches and compiled them as exits. The next sampled operation then deoptimized the hot
    * functions, which ran unoptimized until V8 compiled them again: ~5% of a cold 1M-customer
    * M/M/1 (docs/performance.md). The primers run while V8 collects feedback and before it
-   * optimizes; there are enough of them for the functions that only tracing calls (the span
-   * getters, Trace.open) to get feedback of their own.
+   * optimizes; there are enough of them for the functions that only tracing calls (this one,
+   * the span getters, Trace.open) to get feedback vectors of their own, and they run every line
+   * a sampled operation runs (hence the arithmetic where a branch would do).
    */
-  private primeTracing(op: Operation): void {
-    this.primerId = op.id + 1 < TRACE_PRIMER_ID + TRACE_PRIMERS ? op.id + 1 : -1;
-    // A sampled operation among the primers is traced already, and primes as well as any.
-    if (op.trace !== null) return;
-    op.trace = new Trace();
-    op.span = op.trace.open('operation', 'primer', -1, op.arrivalMs);
+  private startTrace(op: Operation): void {
+    const id = op.id;
+    const primer = id === this.primerId;
+    if (primer) this.primerId = id + 1 < TRACE_PRIMER_ID + TRACE_PRIMERS ? id + 1 : -1;
+    const sampled = id === this.nextTraceId;
+    this.nextTraceId += sampled ? this.traceEvery : 0;
+    const measured = op.measured;
+    const room = this.traced.length < this.traceCap;
+    const keep = sampled && measured && room;
+    if (!keep && !primer) return;
+    const trace = new Trace();
+    op.trace = trace;
+    op.span = trace.open('operation', `operation ${id} from ${this.sources[op.sourceIndex].name}`, -1, op.arrivalMs);
+    (keep ? this.traced : this.primed).push(op);
   }
 
   operationDone(op: Operation, outcome: Outcome): void {
@@ -293,6 +296,10 @@ export class World {
   /** Levels that persist between changes are sampled at each bucket's start too. */
   sampleBucket(): void {
     const now = this.sim.nowMs;
+    // Made here, at the bucket's start, rather than by its first answer: a `new` in the hot
+    // path that first runs after V8 has compiled it throws the handlers back to the interpreter
+    // (docs/performance.md, "Priming the rare branches"). An answer at the very start can still come first.
+    this.ops.bucketLatency[this.clock.bucketOf(now)] ??= new BucketHistogram();
     for (const svc of this.services) svc.stats.queueDepth.observe(now, svc.stats.queued);
     for (const q of this.queues) {
       q.stats.depth.observe(now, q.stats.depthNow);

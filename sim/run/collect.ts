@@ -50,7 +50,7 @@ export function collectRawRun(world: World, variant: string, replication: number
       failed,
       received: Array.from(world.receivedByBucket),
       doubleProcessed: Array.from(world.effects.doubleByBucket),
-      latency: ops.bucketLatency.map((h) => (h === null ? null : h.encode())),
+      latency: ops.bucketLatency.map((h) => (h === null || h.count === 0 ? null : h.encode())),
       services: {},
       breakers: {},
       queues: {},

@@ -23,6 +23,29 @@ describe('LatencyHistogram', () => {
     for (const p of [50, 99, 99.9]) expect(mine.percentileMs(p)).toBe(h.getValueAtPercentile(p) / 1000);
   });
 
+  it('moves staged counts into the HdrHistogram as recording them one by one would, read after read', () => {
+    const h = reference() as hdr.JsHistogram;
+    const mine = new LatencyHistogram();
+    const inner = () => (mine as unknown as { h: hdr.JsHistogram }).h;
+    // Zeros (index 0 holds the value 0, which is no minimum), then a read, then a new lowest
+    // non-zero value and a new highest, then another read.
+    const batches = [
+      [0, 0, 0.004, 2.5, 2.5, 7],
+      [0.002, 0, 40, 3],
+    ];
+    for (const batch of batches) {
+      for (const ms of batch) {
+        h.recordValue(Math.round(ms * 1000));
+        mine.record(ms);
+      }
+      expect(mine.percentileMs(50)).toBe(h.getValueAtPercentile(50) / 1000);
+      expect(inner().totalCount).toBe(h.totalCount);
+      expect(inner().minNonZeroValue).toBe(h.minNonZeroValue);
+      expect(inner().maxValue).toBe(h.maxValue);
+      expect(mine.encode().hdr).toBe(hdr.encodeIntoCompressedBase64(h));
+    }
+  });
+
   it('valueAtIndex gives the lowest value of each index', () => {
     for (const v of [0, 1, 1023, 1024, 2047, 2048, 2049, 4095, 123_456, 2 ** 30 + 5]) {
       const i = countsIndex(v);
