@@ -17,7 +17,10 @@ export class OperationStats {
   readonly ok: Float64Array;
   readonly okDegraded: Float64Array;
   readonly bad: Float64Array;
-  /** Per-bucket latency, for p50/p99 over time; made at each bucket's start (World.sampleBucket) or by its first answer. Empty ones encode as null. */
+  /**
+   * Per-bucket latency, for p50/p99 over time: made at each bucket's start (World.sampleBucket),
+   * or by its first answer if that comes first. Empty ones encode as null.
+   */
   readonly bucketLatency: Array<BucketHistogram | null>;
 
   constructor(readonly clock: TimelineClock) {

@@ -7,18 +7,17 @@ import { REPO } from '../helpers/cli.js';
 /**
  * The JIT primers (docs/performance.md, "Priming the rare branches") are a speed feature that
  * no timed test could check on a shared machine; V8 can say what they are for. A cold process
- * runs the M/M/1 benchmark as the bench does (runOne, progress slices, a traced sample) with
- * --trace-deopt, and no function of faultline's may be thrown back to the interpreter for want
- * of type feedback: each such deoptimization is a branch first taken after V8 compiled the
- * code around it. Node's own functions may deoptimize; they are not ours to prime.
+ * runs the M/M/1 benchmark through the bench's own measureRun (runOne, progress slices, a
+ * traced sample) with --trace-deopt, and no function of faultline's may be thrown back to the
+ * interpreter for want of type feedback: each such deoptimization is a branch first taken after
+ * V8 compiled the code around it. Node's own functions may deoptimize; they are not ours to prime.
  */
 const dist = (path: string) => JSON.stringify(pathToFileURL(join(REPO, 'dist', path)).href);
 const SCRIPT = `
 import { loadMm1 } from ${dist('bench/scenarioText.js')};
-import { runOne } from ${dist('sim/run/runOne.js')};
-import { LIMITS } from ${dist('sim/scenario/limits.js')};
-const raw = runOne(loadMm1(1_000_000).base, { index: 0, variant: 'baseline', replication: 0, point: -1 }, LIMITS.defaultMaxEvents, () => {});
-console.log('customers', raw.ops.requests);
+import { measureRun } from ${dist('bench/measure.js')};
+const m = measureRun('mm1', 'mm1', loadMm1(1_000_000).base);
+console.log('customers', m.requests);
 // A deoptimization on purpose, so that an empty list below means something.
 function probe(x) { return x + 1; }
 %PrepareFunctionForOptimization(probe);
