@@ -55,16 +55,27 @@ export async function executeTasks(plan: RunPlan, tasks: RunTask[], options: Exe
   const jobs = Math.max(1, Math.min(options.jobs, total));
   const queue = [...tasks];
   const workers: Worker[] = [];
+  // Set when the execution is interrupted or a run fails: the workers' runs stop at their next
+  // progress report (see worker.ts), so no thread is torn down from outside (see closeWorkers).
+  const stop = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+  const busy = new Set<Worker>();
+  let allIdle: (() => void) | null = null;
+  const idle = (w: Worker) => {
+    busy.delete(w);
+    if (busy.size === 0) allIdle?.();
+  };
   return new Promise<Execution>((resolve, reject) => {
     let settled = false;
     const finish = (stopped: boolean, error?: Error) => {
       if (settled) return;
       settled = true;
       options.signal?.removeEventListener('abort', onAbort);
-      // Finished normally: let the workers end their own way before resolving. Interrupted or
-      // failed: stop them at once.
-      const done = stopped || error ? Promise.all(workers.map((w) => w.terminate())) : closeWorkers(workers);
-      void done.finally(() => (error ? reject(error) : resolve({ raws: ordered(results), stopped })));
+      if (stopped || error) Atomics.store(stop, 0, 1);
+      // Whatever the runs still going report is dropped: a stopped run is not a result.
+      const idleNow = busy.size === 0 ? Promise.resolve() : new Promise<void>((res) => (allIdle = res));
+      void idleNow
+        .then(() => closeWorkers(workers))
+        .finally(() => (error ? reject(error) : resolve({ raws: ordered(results), stopped })));
     };
     const onAbort = () => finish(true);
     options.signal?.addEventListener('abort', onAbort);
@@ -73,13 +84,16 @@ export async function executeTasks(plan: RunPlan, tasks: RunTask[], options: Exe
     const feed = (w: Worker) => {
       const task = queue.shift();
       if (!task) return false;
+      busy.add(w);
       w.postMessage({ scenario: scenarioFor(plan, task), task, maxEvents: options.maxEvents });
       return true;
     };
     for (let i = 0; i < jobs; i++) {
-      const w = new Worker(workerPath());
+      const w = new Worker(workerPath(), { workerData: { stop } });
       workers.push(w);
       w.on('message', (msg: { type: string; index: number; raw?: RawRun; fraction?: number; message?: string }) => {
+        if (msg.type !== 'progress') idle(w);
+        if (settled) return;
         if (msg.type === 'progress') {
           fractions.set(msg.index, msg.fraction!);
           report();
@@ -99,7 +113,10 @@ export async function executeTasks(plan: RunPlan, tasks: RunTask[], options: Exe
         if (results.size === total) finish(false);
         else feed(w);
       });
-      w.on('error', (e) => finish(false, e));
+      w.on('error', (e) => {
+        idle(w);
+        finish(false, e);
+      });
       feed(w);
     }
     if (total === 0) finish(false);
@@ -108,11 +125,13 @@ export async function executeTasks(plan: RunPlan, tasks: RunTask[], options: Exe
 
 /**
  * Ends idle workers by asking them to close their port, and waits until each has exited.
- * Why not terminate(): tearing a thread's V8 isolate down from outside while a background
- * optimizing compile for it is still running aborts the whole process, about once in 60 runs
- * here ("NodePlatform::ForIsolate: Assertion (data.first) != nullptr", a known Node/V8 race at
- * isolate disposal). A thread that leaves its event loop itself goes through Node's ordinary
- * shutdown. Workers are only asked when idle (every run has reported), so each closes at once.
+ * Why not terminate(): tearing a thread's V8 isolate down from outside aborts the whole process
+ * now and then, with a native stack trace: while a background optimizing compile for it is still
+ * running, about once in 60 runs here ("NodePlatform::ForIsolate: Assertion (data.first) !=
+ * nullptr", a known Node/V8 race at isolate disposal), or in the middle of hdr-histogram-js's
+ * zlib.deflateSync ("CompressionStream ... close before init", seen once on Ctrl-C during a
+ * sweep). A thread that leaves its event loop itself goes through Node's ordinary shutdown.
+ * Workers are only asked when idle (every run has reported, or stopped), so each closes at once.
  */
 function closeWorkers(workers: Worker[]): Promise<void> {
   return Promise.all(

@@ -23,7 +23,7 @@ export function replicationSeedKey(seed: number, replication: number): string {
 }
 
 /** Runs one task to completion (or to the event budget) and returns what it measured. */
-export function runOne(scenario: Scenario, task: RunTask, maxEvents: number, onProgress?: (fraction: number) => void): RawRun {
+export function runOne(scenario: Scenario, task: RunTask, maxEvents: number, onProgress?: (fraction: number) => boolean | void): RawRun {
   const world = new World(scenario, {
     seedKey: replicationSeedKey(scenario.seed, task.replication),
     traceTarget: task.replication === 0 ? TRACE_SAMPLE : 0,

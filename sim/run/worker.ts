@@ -1,4 +1,4 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { Scenario } from '../scenario/types.js';
 import { runOne, type RunTask } from './runOne.js';
 
@@ -9,6 +9,9 @@ export interface WorkerRequest {
   maxEvents: number;
 }
 
+/** Set by the pool when the execution is interrupted or a run fails (see executeTasks). */
+const stop = (workerData as { stop: Int32Array }).stop;
+
 parentPort!.on('message', (msg: WorkerRequest | { type: 'close' }) => {
   // Asked to finish: closing the port ends this thread's event loop, so the thread exits the
   // ordinary way (see closeWorkers in pool.ts).
@@ -18,6 +21,8 @@ parentPort!.on('message', (msg: WorkerRequest | { type: 'close' }) => {
   }
   try {
     const raw = runOne(msg.scenario, msg.task, msg.maxEvents, (fraction) => {
+      // Asked to stop: the run ends here, and the pool drops what it reports.
+      if (Atomics.load(stop, 0) === 1) return false;
       parentPort!.postMessage({ type: 'progress', index: msg.task.index, fraction });
     });
     parentPort!.postMessage({ type: 'done', index: msg.task.index, raw });

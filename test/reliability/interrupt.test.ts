@@ -1,8 +1,12 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { CLI, lines, useTempDir } from '../cli/helpers.js';
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it, vi } from 'vitest';
+import { planRuns } from '../../sim/run/plan.js';
+import { executeTasks } from '../../sim/run/pool.js';
+import { loadScenarioText } from '../../sim/scenario/load.js';
+import { assertBuilt, CLI, lines, useTempDir } from '../cli/helpers.js';
 import { listAll, STACK_OR_INTERNAL } from './helpers.js';
 
 /**
@@ -166,5 +170,40 @@ describe('Ctrl-C during a long run', () => {
     expect(r.exitAfterMs).toBeLessThan(2_000);
     expect(r.stderr).not.toMatch(STACK_OR_INTERNAL);
     expect(listAll(cwd)).toEqual(['long.yaml']);
+  });
+});
+
+describe('an interrupted execution on worker threads', () => {
+  it('stops the runs at their next progress report, leaves them out, and lets the threads exit on their own', async () => {
+    // terminate() tears a thread down from outside, which now and then aborts the whole process
+    // with a native stack trace (pool.ts, closeWorkers): it must not be used.
+    assertBuilt();
+    const terminate = vi.spyOn(Worker.prototype, 'terminate');
+    // Runs of four simulated hours: seconds each, and a progress report every 2%.
+    const plan = planRuns(loadScenarioText(LONG.replace('duration: 60s', 'duration: 4h').replace('replications: 150', 'replications: 2'), 'long.yaml'), null);
+    const abort = new AbortController();
+    let progressed = 0;
+    let abortedAt = 0;
+    const exec = await executeTasks(plan, plan.tasks, {
+      jobs: 2,
+      maxEvents: 100_000_000,
+      signal: abort.signal,
+      // Abort once both threads are into their first runs, long before either could finish.
+      onProgress: (finished) => {
+        if (++progressed === 10 && finished === 0) {
+          abortedAt = Date.now();
+          abort.abort();
+        }
+      },
+    });
+    const stoppedAfterMs = Date.now() - abortedAt;
+    terminate.mockRestore();
+    expect(abortedAt).toBeGreaterThan(0);
+    expect(exec.stopped).toBe(true);
+    // The runs in progress were stopped, not finished: none of them is among the results.
+    expect(exec.raws).toEqual([]);
+    expect(terminate).not.toHaveBeenCalled();
+    // At their next progress report, not at the end of their runs (seconds away).
+    expect(stoppedAfterMs).toBeLessThan(1_500);
   });
 });
