@@ -78,6 +78,14 @@ export class CallSite {
   }
 }
 
+/** An invocation's rarely needed state. */
+class InvocationRare {
+  hedgeAtMs = -1;
+  prevDelayMs = 0;
+  /** The caller's span and the retry wait's span, each plus one (16 bits each; 0 = none). */
+  spans = 0;
+}
+
 /**
  * One logical call with its retries: tries attempts through the bulkhead and the breaker,
  * times each out, backs off between them, and falls back when they are exhausted.
@@ -89,23 +97,47 @@ export class Invocation {
    * only, ≤ 1 + maxHedges), bits 6–9 hedges of the current try, tries (≤ maxRetryAttempts) from bit 10.
    */
   private bits = 0;
-  /** Hedging: when the current try's next hedge is due (−1 = none). Stale timers compare it. */
-  private hedgeAtMs = -1;
-  /** The caller's span and the retry wait's span, each plus one (16 bits each; 0 = none). */
-  private spans: number;
-  private prevDelayMs = 0;
+  /** What few calls need (hedging, backoff, traces): made on first use, so a plain call is smaller. */
+  private rare: InvocationRare | null = null;
 
   constructor(
     readonly site: CallSite,
     readonly parent: InvocationParent,
     readonly op: Operation,
     readonly state: PolicyState,
-    /** The caller's own deadline (Infinity unless deadlines propagate). */
-    readonly deadlineMs: number,
+    /**
+     * The request whose deadline this call inherits (its server propagates deadlines), or null
+     * for none. A reference, not a copy: a number field would box a double per call.
+     */
+    readonly deadlineOf: Request | null,
     /** The caller's span, when traced. */
     parentSpan: number,
   ) {
-    this.spans = parentSpan + 1;
+    if (parentSpan >= 0) this.more.spans = parentSpan + 1;
+  }
+
+  private get more(): InvocationRare {
+    return (this.rare ??= new InvocationRare());
+  }
+  /** Hedging: when the current try's next hedge is due (−1 = none). Stale timers compare it. */
+  private get hedgeAtMs(): number {
+    return this.rare === null ? -1 : this.rare.hedgeAtMs;
+  }
+  private set hedgeAtMs(v: number) {
+    this.more.hedgeAtMs = v;
+  }
+  /** The previous retry's backoff delay (decorrelated jitter grows from it). */
+  private get prevDelayMs(): number {
+    return this.rare === null ? 0 : this.rare.prevDelayMs;
+  }
+  private set prevDelayMs(v: number) {
+    this.more.prevDelayMs = v;
+  }
+
+  /** The caller's own deadline (Infinity unless deadlines propagate). */
+  get deadlineMs(): number {
+    const r = this.deadlineOf;
+    return r === null ? Infinity : r.deadlineMs;
   }
 
   get done(): boolean {
@@ -143,13 +175,14 @@ export class Invocation {
     this.bits = (this.bits & ~(15 << 6)) | (v << 6);
   }
   get parentSpan(): number {
-    return (this.spans & 0xffff) - 1;
+    return this.rare === null ? -1 : (this.rare.spans & 0xffff) - 1;
   }
   private get waitSpan(): number {
-    return (this.spans >>> 16) - 1;
+    return this.rare === null ? -1 : (this.rare.spans >>> 16) - 1;
   }
   private set waitSpan(v: number) {
-    this.spans = (this.spans & 0xffff) | ((v + 1) << 16);
+    const m = this.more;
+    m.spans = (m.spans & 0xffff) | ((v + 1) << 16);
   }
 
   start(): void {
@@ -233,12 +266,13 @@ export class Invocation {
     }
     if (site.policies.hedge !== null) this.armHedge(hedge, now);
     const timeoutMs = site.policies.timeoutMs;
-    const deadline = timeoutMs === null ? this.deadlineMs : Math.min(this.deadlineMs, now + timeoutMs);
-    const req = new Request(op, this, now, deadline);
+    const callerDeadlineMs = this.deadlineMs;
+    const req = new Request(this, now);
     if (this.poison) req.poison = true;
     if (op.trace !== null) this.traceAttempt(req, hedge, now);
-    if (timeoutMs !== null && now + timeoutMs <= this.deadlineMs) site.timeouts.add(req);
-    else if (deadline !== Infinity) world.sim.schedule(deadline - now, attemptTimeout, req);
+    // The attempt's deadline (Request.deadlineMs) is its own timeout's, or the caller's if that comes first.
+    if (timeoutMs !== null && now + timeoutMs <= callerDeadlineMs) site.timeouts.add(req);
+    else if (callerDeadlineMs !== Infinity) world.sim.schedule(callerDeadlineMs - now, attemptTimeout, req);
     if (site.endpoint !== null) req.instance = site.endpoint.svc.pick(now);
     const delay = site.link.forward();
     // A message with no latency arrives now: handled at once rather than as an event, which

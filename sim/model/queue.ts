@@ -155,7 +155,7 @@ export class QueueRt {
     }
     const trace = msg.op.trace;
     const span = trace !== null ? trace.open('delivery', `${this.name} delivery ${msg.deliveries}`, msg.op.span, now) : -1;
-    const inv = new Invocation(this.consumerSite, new Delivery(msg, msg.epoch, span), msg.op, this.consumerSite.states[0], Infinity, span);
+    const inv = new Invocation(this.consumerSite, new Delivery(msg, msg.epoch, span), msg.op, this.consumerSite.states[0], null, span);
     inv.poison = msg.poison;
     inv.start();
   }

@@ -24,14 +24,16 @@ export class Request implements StepCursor {
   private spans = 0;
 
   // Caller side.
-  sentMs: number;
-  /** When the caller gives up on this attempt (Infinity = never); carried to the server. */
-  deadlineMs: number;
+  readonly sentMs: number;
   /** Position in the call site's TimeoutQueue, or −1. */
   timeoutPos = -1;
 
   // Server side.
   instance: InstanceRt | null = null;
+  /**
+   * When it reached its instance; set only where maxQueueTime reads it. A number field stays a
+   * small integer, not a boxed double, in a process that never writes a fraction into it.
+   */
   arrivedMs = 0;
   // Intrusive list of the instance's running requests, so a crash can find them without a Set.
   prevRunning: Request | null = null;
@@ -97,6 +99,21 @@ export class Request implements StepCursor {
     this.spans = (this.spans & 0xffff) | ((v + 1) << 16);
   }
 
+  get op(): Operation {
+    return this.inv.op;
+  }
+
+  /**
+   * When the caller gives up on this attempt (Infinity = never); carried to the server. Worked
+   * out, not stored: a field would box a double in every request.
+   */
+  get deadlineMs(): number {
+    const inv = this.inv;
+    const callerMs = inv.deadlineMs;
+    const timeoutMs = inv.site.policies.timeoutMs;
+    return timeoutMs === null ? callerMs : Math.min(callerMs, this.sentMs + timeoutMs);
+  }
+
   get req(): Request {
     return this;
   }
@@ -132,12 +149,9 @@ export class Request implements StepCursor {
   }
 
   constructor(
-    readonly op: Operation,
     readonly inv: Invocation,
     nowMs: number,
-    deadlineMs: number,
   ) {
     this.sentMs = nowMs;
-    this.deadlineMs = deadlineMs;
   }
 }

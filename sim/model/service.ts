@@ -151,7 +151,7 @@ export function receive(inst: InstanceRt, req: Request): void {
   const now = world.sim.nowMs;
   const stats = inst.svc.stats;
   req.instance = inst;
-  req.arrivedMs = now;
+  if (inst.svc.def.maxQueueTimeMs !== null) req.arrivedMs = now;
   if (!inst.up) {
     // Connection refused: the request never reaches the application.
     if (req.op.measured) stats.refused++;

@@ -37,8 +37,8 @@ export function nextStep(c: StepCursor): void {
     return;
   }
   const svc = req.endpoint!.svc;
-  const deadline = svc.def.deadlinePropagation ? req.deadlineMs : Infinity;
-  if (svc.world.sim.nowMs >= deadline) {
+  const inherits = svc.def.deadlinePropagation;
+  if (inherits && svc.world.sim.nowMs >= req.deadlineMs) {
     cursorDone(c, TIMEOUT);
     return;
   }
@@ -49,7 +49,7 @@ export function nextStep(c: StepCursor): void {
   }
   const site = step.site!;
   const state = site.states.length === 1 ? site.states[0] : site.states[req.instance!.index];
-  new Invocation(site, c, req.op, state, deadline, req.serverSpan).start();
+  new Invocation(site, c, req.op, state, inherits ? req : null, req.serverSpan).start();
 }
 
 /** A step ended: a failure without a fallback fails the rest; a degraded one marks the request. */

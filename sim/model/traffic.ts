@@ -109,7 +109,7 @@ export class SourceRt implements InvocationParent {
     const world = this.world;
     const op = world.newOperation(this.index);
     op.user = user;
-    new Invocation(this.site, this, op, this.site.states[0], Infinity, op.span).start();
+    new Invocation(this.site, this, op, this.site.states[0], null, op.span).start();
   }
 
   invocationDone(inv: Invocation, outcome: Outcome): void {
