@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { LatencyHistogram } from '../sim/metrics/latencyHistogram.js';
 import { runOne } from '../sim/run/runOne.js';
 import { LIMITS } from '../sim/scenario/limits.js';
@@ -30,6 +31,13 @@ export interface RunMeasurement extends Trials {
    * the simulation itself holds more memory.
    */
   liveHeapMB: number | null;
+  /**
+   * V8's young generation (its new space) at the end of the run. V8 doubles it after enough
+   * bytes have survived scavenges, up to a maximum: the part of peak RSS that grows with V8's
+   * sizing rather than with what the simulation holds (docs/performance.md, "Memory").
+   * Absent in results written before it was measured.
+   */
+  youngGenMB?: number;
   latency: { meanMs: number; p50Ms: number; p99Ms: number };
   utilization: Record<string, number>;
   /**
@@ -70,6 +78,7 @@ export function measureRun(name: string, file: string, scenario: Scenario): RunM
   const wallMs = performance.now() - t0 - gcMs;
   // resourceUsage().maxRSS is in kilobytes (KiB).
   const peakRss = process.resourceUsage().maxRSS * 1024;
+  const youngGen = getHeapSpaceStatistics().find((sp) => sp.space_name === 'new_space')?.space_size ?? 0;
   const h = LatencyHistogram.decode(raw.ops.latency);
   const utilization: Record<string, number> = {};
   for (const [svc, s] of Object.entries(raw.services)) utilization[svc] = s.capacityMs > 0 ? s.busyMs / s.capacityMs : 0;
@@ -89,6 +98,7 @@ export function measureRun(name: string, file: string, scenario: Scenario): RunM
     rssBeforeMB: rssBefore / MB,
     peakRssMB: peakRss / MB,
     liveHeapMB: liveHeap === null ? null : liveHeap / MB,
+    youngGenMB: youngGen / MB,
     latency: { meanMs: h.meanMs, p50Ms: h.percentileMs(50), p99Ms: h.percentileMs(99) },
     utilization,
   };

@@ -57,6 +57,9 @@ export function renderReadmeBlock(r: BenchResults): string {
   if (ch.liveHeapMB !== null && short.liveHeapMB !== null) {
     live = mb(ch.liveHeapMB) === mb(short.liveHeapMB) ? `; live heap ${mb(ch.liveHeapMB)} at both` : `; live heap ${mb(ch.liveHeapMB)} and ${mb(short.liveHeapMB)}`;
   }
+  if (ch.youngGenMB !== undefined && short.youngGenMB !== undefined) {
+    live += mb(ch.youngGenMB) === mb(short.youngGenMB) ? `; V8's young generation ${mb(ch.youngGenMB)} at both` : `; V8's young generation ${mb(ch.youngGenMB)} and ${mb(short.youngGenMB)}`;
+  }
   const memPass = target('chain-rss').pass === true && target('chain-rss-growth').pass === true;
   L.push(
     `| memory, the same chain | peak RSS ${mb(ch.peakRssMB)} for ${spanLabel(ch.simulatedMs)}, ${mb(short.peakRssMB)} for ${spanLabel(short.simulatedMs)} (${growth.toFixed(2)}×)${live} | | < ${TARGETS.chainPeakRssMB} MB and ≤ ${TARGETS.chainRssGrowth}×: ${met(memPass)} |`,

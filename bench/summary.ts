@@ -45,12 +45,14 @@ export function renderSummary(r: BenchResults): string {
   L.push('run itself (`runOne`): starting Node and loading the scenario are not in it. "RSS before');
   L.push('run" is Node with faultline loaded; "live heap at 98%" is the JS heap after a full GC');
   L.push('at 98% of the simulated span: if it is flat between 10 min and 1 h, memory does not grow');
-  L.push('with simulated duration, whatever V8\'s heap sizing does to peak RSS.');
+  L.push('with simulated duration, whatever V8\'s heap sizing does to peak RSS. "Young gen at end" is');
+  L.push('V8\'s new space when the run ends: V8 doubles it once enough bytes have survived scavenges, and');
+  L.push('that doubling, not the simulation, is what peak RSS gains between a short run and a long one.');
   L.push('');
-  L.push('| benchmark | simulated | requests | events | wall | events/s | requests/s | peak RSS | RSS before run | live heap at 98% |');
-  L.push('|---|---|---|---|---|---|---|---|---|---|');
+  L.push('| benchmark | simulated | requests | events | wall | events/s | requests/s | peak RSS | RSS before run | live heap at 98% | young gen at end |');
+  L.push('|---|---|---|---|---|---|---|---|---|---|---|');
   const row = (label: string, x: RunMeasurement) =>
-    `| ${label} | ${span(x.simulatedMs)} | ${si(x.requests)} | ${si(x.events)} | ${span(x.wallMs)} | ${si(x.eventsPerSec)} | ${si(x.requestsPerSec)} | ${mb(x.peakRssMB)} | ${mb(x.rssBeforeMB)} | ${x.liveHeapMB === null ? '?' : mb(x.liveHeapMB)} |`;
+    `| ${label} | ${span(x.simulatedMs)} | ${si(x.requests)} | ${si(x.events)} | ${span(x.wallMs)} | ${si(x.eventsPerSec)} | ${si(x.requestsPerSec)} | ${mb(x.peakRssMB)} | ${mb(x.rssBeforeMB)} | ${x.liveHeapMB === null ? '?' : mb(x.liveHeapMB)} | ${x.youngGenMB === undefined ? '?' : mb(x.youngGenMB)} |`;
   L.push(row('M/M/1, ρ = 0.8', f.mm1));
   if (f.mm1.warm) L.push(row('M/M/1 again, same process (JIT warm; not the target figure)', { ...f.mm1, ...f.mm1.warm }));
   L.push(row('4-hop chain', f.chain));

@@ -29,12 +29,13 @@ export function renderTable(r: BenchResults): string {
     mb(x.peakRssMB),
     mb(x.rssBeforeMB),
     x.liveHeapMB === null ? '?' : mb(x.liveHeapMB),
+    x.youngGenMB === undefined ? '?' : mb(x.youngGenMB),
   ];
   const f = r.faultline;
   out.push(
     ...indent(
       columns([
-        ['benchmark', 'simulated', 'requests', 'events', 'wall', 'events/s', 'requests/s', 'peak RSS', 'RSS before run', 'live heap at 98%'],
+        ['benchmark', 'simulated', 'requests', 'events', 'wall', 'events/s', 'requests/s', 'peak RSS', 'RSS before run', 'live heap at 98%', 'young gen at end'],
         runRow('M/M/1, ρ = 0.8', f.mm1),
         ...(f.mm1.warm ? [runRow('M/M/1 again, JIT warm', { ...f.mm1, ...f.mm1.warm })] : []),
         runRow('4-hop chain, 1000 req/s', f.chain),
