@@ -1,20 +1,14 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ScenarioErrors } from '../scenario/errors.js';
 import { toolVersion } from '../version.js';
-import { explainCommand } from './commands/explain.js';
-import { initCommand } from './commands/init.js';
-import { listCommand } from './commands/list.js';
-import { reportCommand } from './commands/report.js';
-import { mergeCommand } from './commands/merge.js';
-import { runCommand } from './commands/run.js';
-import { sweepCommand } from './commands/sweep.js';
-import { validateCommand } from './commands/validate.js';
 import { EXIT, InputError, RunFailed, UsageError } from './errors.js';
 import { removeTempFiles } from './files.js';
 
 /**
  * The command line (commander). Each command is a thin action over sim/; every failure ends
- * here as one line on stderr and an exit code — never a stack trace.
+ * here as one line on stderr and an exit code — never a stack trace. A command's module is
+ * imported when the command runs, so `--help`, `--version` and `validate` do not load the
+ * simulator, the metrics and the report (a third of a second on the project's machine).
  */
 /** SLO gates, on the results of run, sweep (at every point) and merge. */
 const failUnderOption = (): Option =>
@@ -53,6 +47,7 @@ function program(): Command {
       .description('run scenarios and their variants; print the comparison table, write the report (no argument: the bundled default)')
       .argument('[scenario...]', 'scenario files or bundled scenario names'),
   ).action(async (scenarios: string[], opts) => {
+    const { runCommand } = await import('./commands/run.js');
     process.exitCode = await runCommand(scenarios, opts);
   });
 
@@ -65,6 +60,7 @@ function program(): Command {
       .option('--steps <n>', 'values in a from..to range (default 5)')
       .option('--hysteresis', 'ramp a traffic rate up through the values and back down, in one run, to expose metastable states'),
   ).action(async (scenario: string, opts) => {
+    const { sweepCommand } = await import('./commands/sweep.js');
     process.exitCode = await sweepCommand(scenario, opts);
   });
 
@@ -75,7 +71,8 @@ function program(): Command {
     .option('--report <file>', 'also write the HTML report')
     .option('--quiet', 'print nothing but errors')
     .addOption(failUnderOption())
-    .action((files: string[], opts) => {
+    .action(async (files: string[], opts) => {
+      const { mergeCommand } = await import('./commands/merge.js');
       process.exitCode = mergeCommand(files, opts);
     });
 
@@ -83,14 +80,16 @@ function program(): Command {
     .description('check scenario files; print every error with its file:line:col')
     .argument('<scenario...>', 'scenario files or bundled scenario names')
     .option('--quiet', 'print nothing but errors')
-    .action((files: string[], opts) => {
+    .action(async (files: string[], opts) => {
+      const { validateCommand } = await import('./commands/validate.js');
       process.exitCode = validateCommand(files, opts.quiet === true);
     });
 
   p.command('list')
     .description('list the bundled scenarios: name, title and one line each')
     .option('--json', 'print the list as JSON')
-    .action((opts) => {
+    .action(async (opts) => {
+      const { listCommand } = await import('./commands/list.js');
       process.exitCode = listCommand(opts);
     });
 
@@ -100,7 +99,8 @@ function program(): Command {
     .option('--variant <a,b>', 'predict only these variants (the baseline always)')
     .option('--answers', "also show the lesson's takeaway (reveal it after the run)")
     .option('--no-predictions', 'leave out the predictions (let people guess first)')
-    .action((scenario: string, opts) => {
+    .action(async (scenario: string, opts) => {
+      const { explainCommand } = await import('./commands/explain.js');
       process.exitCode = explainCommand(scenario, opts);
     });
 
@@ -109,7 +109,8 @@ function program(): Command {
     .argument('[file]', 'the file to write', 'scenario.yaml')
     .option('--force', 'overwrite the file if it exists')
     .option('--quiet', 'print nothing but errors')
-    .action((file: string, opts) => {
+    .action(async (file: string, opts) => {
+      const { initCommand } = await import('./commands/init.js');
       process.exitCode = initCommand(file, opts);
     });
 
@@ -119,7 +120,8 @@ function program(): Command {
     .option('-o, --output <file>', 'the report file (default: beside the results, .html)')
     .option('--open', 'open the report in a browser')
     .option('--quiet', 'print nothing but errors')
-    .action((file: string, opts) => {
+    .action(async (file: string, opts) => {
+      const { reportCommand } = await import('./commands/report.js');
       process.exitCode = reportCommand(file, opts);
     });
 

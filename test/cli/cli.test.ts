@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatPercent } from '../../sim/cli/format.js';
+import { cli } from '../helpers/cli.js';
 import { lines, positionOf, REPO, runCli, SMALL, useTempDir } from './helpers.js';
 
 /**
@@ -229,6 +230,23 @@ describe('faultline validate, --help, --version', () => {
     for (const flag of ['--seed', '--duration', '--replications', '--variant', '--jobs', '--shard', '--json', '--report', '--no-report', '--out', '--open', '--quiet', '--fail-under', '--max-events']) {
       expect(r.stdout).toContain(flag);
     }
+  });
+
+  it('--help, --version and validate load only the packages they need (each command is imported when it runs)', () => {
+    // NODE_DEBUG=module makes Node log every CommonJS file it loads, with its path.
+    const packages = (args: string[]) => {
+      const r = cli(args, REPO, { NODE_DEBUG: 'module' });
+      expect(r.code, r.stderr).toBe(0);
+      return [...new Set([...r.stderr.matchAll(/node_modules\/([\w.-]+)\//g)].map((m) => m[1]))].sort();
+    };
+    expect(packages(['--version'])).toEqual(['commander']);
+    expect(packages(['--help'])).toEqual(['commander']);
+    const validate = packages(['validate', 'scenarios/sync-chain.yaml']);
+    expect(validate).toContain('yaml');
+    expect(validate).not.toContain('hdr-histogram-js');
+    expect(validate).not.toContain('cli-progress');
+    // The log does show them when a command needs them.
+    expect(packages(['run', 'scenarios/sync-chain.yaml', '--duration', '40s', '--replications', '1', '--no-report', '--jobs', '1'])).toEqual(expect.arrayContaining(['cli-progress', 'hdr-histogram-js']));
   });
 
   it('--version exits 0 and prints the package version', async () => {
