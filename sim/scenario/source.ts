@@ -1,5 +1,6 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { formatPath, ScenarioError, type Path, type SourcePosition } from './errors.js';
+import { deepFlowNestAt } from './deepNest.js';
 import { LIMITS } from './limits.js';
 
 /** A parsed YAML file that can still say where each value came from. */
@@ -23,7 +24,7 @@ export function parseYaml(text: string, file: string): YamlSource {
     const deep = e instanceof RangeError && /call stack/i.test(e.message);
     throw new ScenarioError(
       file,
-      { line: 1, col: 1 },
+      deep ? tooDeepAt(text) : { line: 1, col: 1 },
       '(root)',
       deep ? `nesting too deep (found more than ${LIMITS.maxNestingDepth} levels, expected at most ${LIMITS.maxNestingDepth})` : `cannot parse YAML (${(e as Error).message})`,
     );
@@ -68,7 +69,7 @@ export function parseYaml(text: string, file: string): YamlSource {
     }
     if (err.code === 'RESOURCE_EXHAUSTION') {
       // The parser ran out of stack on a deep nest (it reports the stack overflow as this code).
-      throw new ScenarioError(file, pos, '(root)', `nesting too deep (found more than ${LIMITS.maxNestingDepth} levels, expected at most ${LIMITS.maxNestingDepth})`);
+      throw new ScenarioError(file, tooDeepAt(text), '(root)', `nesting too deep (found more than ${LIMITS.maxNestingDepth} levels, expected at most ${LIMITS.maxNestingDepth})`);
     }
     if (err.code === 'MULTIPLE_DOCS') {
       throw new ScenarioError(file, pos, '(root)', 'YAML syntax error: a second document (found ---, expected one scenario per file)');
@@ -101,7 +102,7 @@ export function parseYaml(text: string, file: string): YamlSource {
       );
     }
     if (e instanceof RangeError && /call stack/i.test(msg)) {
-      throw new ScenarioError(file, { line: 1, col: 1 }, '(root)', `nesting too deep (found more than ${LIMITS.maxNestingDepth} levels, expected at most ${LIMITS.maxNestingDepth})`);
+      throw new ScenarioError(file, tooDeepAt(text), '(root)', `nesting too deep (found more than ${LIMITS.maxNestingDepth} levels, expected at most ${LIMITS.maxNestingDepth})`);
     }
     throw new ScenarioError(file, { line: 1, col: 1 }, '(root)', `cannot read YAML (${firstLine(msg)})`);
   }
@@ -143,6 +144,11 @@ function findNode(node: unknown, path: Path, test: (n: Node, isKey: boolean) => 
     return null;
   }
   return test(node as Node, false) ? { node: node as Node, path } : null;
+}
+
+/** Where to report a nest too deep for the parser's stack: see deepFlowNestAt. */
+function tooDeepAt(text: string): SourcePosition {
+  return deepFlowNestAt(text, LIMITS.maxNestingDepth) ?? { line: 1, col: 1 };
 }
 
 function firstLine(message: string): string {
