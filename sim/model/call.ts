@@ -78,8 +78,8 @@ export class CallSite {
   }
 }
 
-/** An invocation's rarely needed state. */
-class InvocationRare {
+/** Rarely needed per-invocation state, created on first use (as Operation's OperationExtra). */
+class InvocationExtra {
   hedgeAtMs = -1;
   prevDelayMs = 0;
   /** The caller's span and the retry wait's span, each plus one (16 bits each; 0 = none). */
@@ -98,7 +98,7 @@ export class Invocation {
    */
   private bits = 0;
   /** What few calls need (hedging, backoff, traces): made on first use, so a plain call is smaller. */
-  private rare: InvocationRare | null = null;
+  private extra: InvocationExtra | null = null;
 
   constructor(
     readonly site: CallSite,
@@ -116,19 +116,19 @@ export class Invocation {
     if (parentSpan >= 0) this.more.spans = parentSpan + 1;
   }
 
-  private get more(): InvocationRare {
-    return (this.rare ??= new InvocationRare());
+  private get more(): InvocationExtra {
+    return (this.extra ??= new InvocationExtra());
   }
   /** Hedging: when the current try's next hedge is due (−1 = none). Stale timers compare it. */
   private get hedgeAtMs(): number {
-    return this.rare === null ? -1 : this.rare.hedgeAtMs;
+    return this.extra === null ? -1 : this.extra.hedgeAtMs;
   }
   private set hedgeAtMs(v: number) {
     this.more.hedgeAtMs = v;
   }
   /** The previous retry's backoff delay (decorrelated jitter grows from it). */
   private get prevDelayMs(): number {
-    return this.rare === null ? 0 : this.rare.prevDelayMs;
+    return this.extra === null ? 0 : this.extra.prevDelayMs;
   }
   private set prevDelayMs(v: number) {
     this.more.prevDelayMs = v;
@@ -175,10 +175,10 @@ export class Invocation {
     this.bits = (this.bits & ~(15 << 6)) | (v << 6);
   }
   get parentSpan(): number {
-    return this.rare === null ? -1 : (this.rare.spans & 0xffff) - 1;
+    return this.extra === null ? -1 : (this.extra.spans & 0xffff) - 1;
   }
   private get waitSpan(): number {
-    return this.rare === null ? -1 : (this.rare.spans >>> 16) - 1;
+    return this.extra === null ? -1 : (this.extra.spans >>> 16) - 1;
   }
   private set waitSpan(v: number) {
     const m = this.more;
