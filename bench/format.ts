@@ -28,6 +28,16 @@ export function mb(n: number): string {
   return `${n.toFixed(0)} MB`;
 }
 
+/** Megabytes, or "?" for a figure not measured (no --expose-gc, or results from before it was). */
+export function mbOrUnknown(n: number | null | undefined): string {
+  return n === null || n === undefined ? '?' : mb(n);
+}
+
+/** "<label> 10 MB at both" or "<label> 34 MB and 17 MB": one figure of two runs, long run first. */
+export function bothOrEach(label: string, long: number, short: number): string {
+  return mb(long) === mb(short) ? `${label} ${mb(long)} at both` : `${label} ${mb(long)} and ${mb(short)}`;
+}
+
 export function ms(n: number, digits = 2): string {
   return `${n.toFixed(digits)} ms`;
 }

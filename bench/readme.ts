@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mb, pct, ratio, si, spanLabel } from './format.js';
+import { bothOrEach, mb, pct, ratio, si, spanLabel } from './format.js';
 import { ROOT } from './paths.js';
 import { TARGETS } from './plan.js';
 import type { BenchResults } from './results.js';
@@ -54,12 +54,8 @@ export function renderReadmeBlock(r: BenchResults): string {
   const short = f.chainShort;
   const growth = ch.peakRssMB / short.peakRssMB;
   let live = '';
-  if (ch.liveHeapMB !== null && short.liveHeapMB !== null) {
-    live = mb(ch.liveHeapMB) === mb(short.liveHeapMB) ? `; live heap ${mb(ch.liveHeapMB)} at both` : `; live heap ${mb(ch.liveHeapMB)} and ${mb(short.liveHeapMB)}`;
-  }
-  if (ch.youngGenMB !== undefined && short.youngGenMB !== undefined) {
-    live += mb(ch.youngGenMB) === mb(short.youngGenMB) ? `; V8's young generation ${mb(ch.youngGenMB)} at both` : `; V8's young generation ${mb(ch.youngGenMB)} and ${mb(short.youngGenMB)}`;
-  }
+  if (ch.liveHeapMB !== null && short.liveHeapMB !== null) live = `; ${bothOrEach('live heap', ch.liveHeapMB, short.liveHeapMB)}`;
+  if (ch.youngGenMB !== undefined && short.youngGenMB !== undefined) live += `; ${bothOrEach("V8's young generation", ch.youngGenMB, short.youngGenMB)}`;
   const memPass = target('chain-rss').pass === true && target('chain-rss-growth').pass === true;
   L.push(
     `| memory, the same chain | peak RSS ${mb(ch.peakRssMB)} for ${spanLabel(ch.simulatedMs)}, ${mb(short.peakRssMB)} for ${spanLabel(short.simulatedMs)} (${growth.toFixed(2)}×)${live} | | < ${TARGETS.chainPeakRssMB} MB and ≤ ${TARGETS.chainRssGrowth}×: ${met(memPass)} |`,

@@ -1,6 +1,6 @@
 import { ceilingRows, engineNote } from './ceilingRows.js';
 import { trialCount } from './trials.js';
-import { mb, ms, pct, ratio, si, span, trialList, verdict } from './format.js';
+import { mb, mbOrUnknown, ms, pct, ratio, si, span, trialList, verdict } from './format.js';
 import type { RunMeasurement } from './measure.js';
 import { BENCHMARKS, TARGETS } from './plan.js';
 import type { BenchResults } from './results.js';
@@ -52,7 +52,7 @@ export function renderSummary(r: BenchResults): string {
   L.push('| benchmark | simulated | requests | events | wall | events/s | requests/s | peak RSS | RSS before run | live heap at 98% | young gen at end |');
   L.push('|---|---|---|---|---|---|---|---|---|---|---|');
   const row = (label: string, x: RunMeasurement) =>
-    `| ${label} | ${span(x.simulatedMs)} | ${si(x.requests)} | ${si(x.events)} | ${span(x.wallMs)} | ${si(x.eventsPerSec)} | ${si(x.requestsPerSec)} | ${mb(x.peakRssMB)} | ${mb(x.rssBeforeMB)} | ${x.liveHeapMB === null ? '?' : mb(x.liveHeapMB)} | ${x.youngGenMB === undefined ? '?' : mb(x.youngGenMB)} |`;
+    `| ${label} | ${span(x.simulatedMs)} | ${si(x.requests)} | ${si(x.events)} | ${span(x.wallMs)} | ${si(x.eventsPerSec)} | ${si(x.requestsPerSec)} | ${mb(x.peakRssMB)} | ${mb(x.rssBeforeMB)} | ${mbOrUnknown(x.liveHeapMB)} | ${mbOrUnknown(x.youngGenMB)} |`;
   L.push(row('M/M/1, ρ = 0.8', f.mm1));
   if (f.mm1.warm) L.push(row('M/M/1 again, same process (JIT warm; not the target figure)', { ...f.mm1, ...f.mm1.warm }));
   L.push(row('4-hop chain', f.chain));

@@ -1,6 +1,6 @@
 import { ceilingRows, engineNote } from './ceilingRows.js';
 import { trialCount } from './trials.js';
-import { columns, mb, ms, pct, ratio, si, span, trialList, verdict } from './format.js';
+import { columns, mb, mbOrUnknown, ms, pct, ratio, si, span, trialList, verdict } from './format.js';
 import type { RunMeasurement } from './measure.js';
 import type { BenchResults } from './results.js';
 import { wasBusy } from './machine.js';
@@ -28,8 +28,8 @@ export function renderTable(r: BenchResults): string {
     si(x.requestsPerSec),
     mb(x.peakRssMB),
     mb(x.rssBeforeMB),
-    x.liveHeapMB === null ? '?' : mb(x.liveHeapMB),
-    x.youngGenMB === undefined ? '?' : mb(x.youngGenMB),
+    mbOrUnknown(x.liveHeapMB),
+    mbOrUnknown(x.youngGenMB),
   ];
   const f = r.faultline;
   out.push(

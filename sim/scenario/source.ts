@@ -21,13 +21,8 @@ export function parseYaml(text: string, file: string): YamlSource {
     doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   } catch (e) {
     // The parser recurses on nesting; hostile input can exhaust the stack.
-    const deep = e instanceof RangeError && /call stack/i.test(e.message);
-    throw new ScenarioError(
-      file,
-      deep ? tooDeepAt(text) : { line: 1, col: 1 },
-      '(root)',
-      deep ? `nesting too deep (found more than ${LIMITS.maxNestingDepth} levels, expected at most ${LIMITS.maxNestingDepth})` : `cannot parse YAML (${(e as Error).message})`,
-    );
+    if (e instanceof RangeError && /call stack/i.test(e.message)) throw tooDeepForParser(file, text);
+    throw new ScenarioError(file, { line: 1, col: 1 }, '(root)', `cannot parse YAML (${(e as Error).message})`);
   }
   const err = doc.errors[0];
   if (err) {
@@ -69,7 +64,7 @@ export function parseYaml(text: string, file: string): YamlSource {
     }
     if (err.code === 'RESOURCE_EXHAUSTION') {
       // The parser ran out of stack on a deep nest (it reports the stack overflow as this code).
-      throw new ScenarioError(file, tooDeepAt(text), '(root)', `nesting too deep (found more than ${LIMITS.maxNestingDepth} levels, expected at most ${LIMITS.maxNestingDepth})`);
+      throw tooDeepForParser(file, text);
     }
     if (err.code === 'MULTIPLE_DOCS') {
       throw new ScenarioError(file, pos, '(root)', 'YAML syntax error: a second document (found ---, expected one scenario per file)');
@@ -102,7 +97,7 @@ export function parseYaml(text: string, file: string): YamlSource {
       );
     }
     if (e instanceof RangeError && /call stack/i.test(msg)) {
-      throw new ScenarioError(file, tooDeepAt(text), '(root)', `nesting too deep (found more than ${LIMITS.maxNestingDepth} levels, expected at most ${LIMITS.maxNestingDepth})`);
+      throw tooDeepForParser(file, text);
     }
     throw new ScenarioError(file, { line: 1, col: 1 }, '(root)', `cannot read YAML (${firstLine(msg)})`);
   }
@@ -146,9 +141,13 @@ function findNode(node: unknown, path: Path, test: (n: Node, isKey: boolean) => 
   return test(node as Node, false) ? { node: node as Node, path } : null;
 }
 
-/** Where to report a nest too deep for the parser's stack: see deepFlowNestAt. */
-function tooDeepAt(text: string): SourcePosition {
-  return deepFlowNestAt(text, LIMITS.maxNestingDepth) ?? { line: 1, col: 1 };
+/**
+ * A nest so deep the parser ran out of stack (its own error, or its RESOURCE_EXHAUSTION, or
+ * a RangeError while converting): located where the flow nest passes the limit (deepFlowNestAt).
+ */
+function tooDeepForParser(file: string, text: string): ScenarioError {
+  const at = deepFlowNestAt(text, LIMITS.maxNestingDepth) ?? { line: 1, col: 1 };
+  return new ScenarioError(file, at, '(root)', `nesting too deep (found more than ${LIMITS.maxNestingDepth} levels, expected at most ${LIMITS.maxNestingDepth})`);
 }
 
 function firstLine(message: string): string {
