@@ -78,7 +78,7 @@ export function measureRun(name: string, file: string, scenario: Scenario): RunM
   const wallMs = performance.now() - t0 - gcMs;
   // resourceUsage().maxRSS is in kilobytes (KiB).
   const peakRss = process.resourceUsage().maxRSS * 1024;
-  const youngGen = getHeapSpaceStatistics().find((sp) => sp.space_name === 'new_space')?.space_size ?? 0;
+  const youngGen = getHeapSpaceStatistics().find((sp) => sp.space_name === 'new_space')?.space_size;
   const h = LatencyHistogram.decode(raw.ops.latency);
   const utilization: Record<string, number> = {};
   for (const [svc, s] of Object.entries(raw.services)) utilization[svc] = s.capacityMs > 0 ? s.busyMs / s.capacityMs : 0;
@@ -98,7 +98,7 @@ export function measureRun(name: string, file: string, scenario: Scenario): RunM
     rssBeforeMB: rssBefore / MB,
     peakRssMB: peakRss / MB,
     liveHeapMB: liveHeap === null ? null : liveHeap / MB,
-    youngGenMB: youngGen / MB,
+    youngGenMB: youngGen === undefined ? undefined : youngGen / MB,
     latency: { meanMs: h.meanMs, p50Ms: h.percentileMs(50), p99Ms: h.percentileMs(99) },
     utilization,
   };

@@ -53,12 +53,12 @@ export function renderReadmeBlock(r: BenchResults): string {
 
   const short = f.chainShort;
   const growth = ch.peakRssMB / short.peakRssMB;
-  let live = '';
-  if (ch.liveHeapMB !== null && short.liveHeapMB !== null) live = `; ${bothOrEach('live heap', ch.liveHeapMB, short.liveHeapMB)}`;
-  if (ch.youngGenMB !== undefined && short.youngGenMB !== undefined) live += `; ${bothOrEach("V8's young generation", ch.youngGenMB, short.youngGenMB)}`;
+  let heapNotes = '';
+  if (ch.liveHeapMB !== null && short.liveHeapMB !== null) heapNotes = `; ${bothOrEach('live heap', ch.liveHeapMB, short.liveHeapMB)}`;
+  if (ch.youngGenMB !== undefined && short.youngGenMB !== undefined) heapNotes += `; ${bothOrEach("V8's young generation", ch.youngGenMB, short.youngGenMB)}`;
   const memPass = target('chain-rss').pass === true && target('chain-rss-growth').pass === true;
   L.push(
-    `| memory, the same chain | peak RSS ${mb(ch.peakRssMB)} for ${spanLabel(ch.simulatedMs)}, ${mb(short.peakRssMB)} for ${spanLabel(short.simulatedMs)} (${growth.toFixed(2)}×)${live} | | < ${TARGETS.chainPeakRssMB} MB and ≤ ${TARGETS.chainRssGrowth}×: ${met(memPass)} |`,
+    `| memory, the same chain | peak RSS ${mb(ch.peakRssMB)} for ${spanLabel(ch.simulatedMs)}, ${mb(short.peakRssMB)} for ${spanLabel(short.simulatedMs)} (${growth.toFixed(2)}×)${heapNotes} | | < ${TARGETS.chainPeakRssMB} MB and ≤ ${TARGETS.chainRssGrowth}×: ${met(memPass)} |`,
   );
 
   const sp = r.speedup;

@@ -22,12 +22,17 @@ export function replicationSeedKey(seed: number, replication: number): string {
   return `${seed}/replication-${replication}`;
 }
 
-/** Runs one task to completion (or to the event budget) and returns what it measured. */
-export function runOne(scenario: Scenario, task: RunTask, maxEvents: number, onProgress?: (fraction: number) => boolean | void): RawRun {
-  const world = new World(scenario, {
+/** The world of one task, not yet run: its replication's seed, and the trace sample on replication 0. */
+export function worldFor(scenario: Scenario, task: RunTask): World {
+  return new World(scenario, {
     seedKey: replicationSeedKey(scenario.seed, task.replication),
     traceTarget: task.replication === 0 ? TRACE_SAMPLE : 0,
   });
+}
+
+/** Runs one task to completion (or to the event budget) and returns what it measured. */
+export function runOne(scenario: Scenario, task: RunTask, maxEvents: number, onProgress?: (fraction: number) => boolean | void): RawRun {
+  const world = worldFor(scenario, task);
   const outcome = world.run(maxEvents, onProgress);
   return collectRawRun(world, task.variant, task.replication, task.point, outcome);
 }

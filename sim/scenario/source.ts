@@ -21,7 +21,7 @@ export function parseYaml(text: string, file: string): YamlSource {
     doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   } catch (e) {
     // The parser recurses on nesting; hostile input can exhaust the stack.
-    if (e instanceof RangeError && /call stack/i.test(e.message)) throw tooDeepForParser(file, text);
+    if (isStackOverflow(e)) throw tooDeepForParser(file, text);
     throw new ScenarioError(file, { line: 1, col: 1 }, '(root)', `cannot parse YAML (${(e as Error).message})`);
   }
   const err = doc.errors[0];
@@ -96,9 +96,7 @@ export function parseYaml(text: string, file: string): YamlSource {
         `too many YAML alias expansions (found more than ${LIMITS.maxAliasCount}, expected a document without alias bombs)`,
       );
     }
-    if (e instanceof RangeError && /call stack/i.test(msg)) {
-      throw tooDeepForParser(file, text);
-    }
+    if (isStackOverflow(e)) throw tooDeepForParser(file, text);
     throw new ScenarioError(file, { line: 1, col: 1 }, '(root)', `cannot read YAML (${firstLine(msg)})`);
   }
   const depth = maxDepth(data, 0);
@@ -148,6 +146,11 @@ function findNode(node: unknown, path: Path, test: (n: Node, isKey: boolean) => 
 function tooDeepForParser(file: string, text: string): ScenarioError {
   const at = deepFlowNestAt(text, LIMITS.maxNestingDepth) ?? { line: 1, col: 1 };
   return new ScenarioError(file, at, '(root)', `nesting too deep (found more than ${LIMITS.maxNestingDepth} levels, expected at most ${LIMITS.maxNestingDepth})`);
+}
+
+/** The parser recursed past the end of the stack (V8's "Maximum call stack size exceeded"). */
+function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
 }
 
 function firstLine(message: string): string {

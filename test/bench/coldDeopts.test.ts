@@ -7,8 +7,8 @@ import { REPO } from '../helpers/cli.js';
 /**
  * The JIT primers (docs/performance.md, "Priming the rare branches") are a speed feature that
  * no timed test could check on a shared machine; V8 can say what they are for. A cold process
- * runs the M/M/1 benchmark's replication the way runOne does (a World with its traced sample,
- * run with a progress callback, then its results collected) with --trace-deopt, and no function
+ * runs the M/M/1 benchmark's replication the way runOne does (worldFor's World, with its traced
+ * sample, run with a progress callback, then its results collected) with --trace-deopt, and no function
  * of faultline's may be thrown back to the interpreter for want of type feedback while the
  * simulation runs: each such deoptimization is a branch first taken after V8 compiled the code
  * around it. Node's own functions may deoptimize; they are not ours to prime.
@@ -23,12 +23,11 @@ const dist = (path: string) => JSON.stringify(pathToFileURL(join(REPO, 'dist', p
 const SCRIPT = `
 import { setFlagsFromString } from 'node:v8';
 import { loadMm1 } from ${dist('bench/scenarioText.js')};
-import { World } from ${dist('sim/model/world.js')};
 import { collectRawRun } from ${dist('sim/run/collect.js')};
-import { replicationSeedKey, TRACE_SAMPLE } from ${dist('sim/run/runOne.js')};
+import { worldFor } from ${dist('sim/run/runOne.js')};
 import { LIMITS } from ${dist('sim/scenario/limits.js')};
-const scenario = loadMm1(1_000_000).base;
-const world = new World(scenario, { seedKey: replicationSeedKey(scenario.seed, 0), traceTarget: TRACE_SAMPLE });
+const task = { index: 0, variant: 'baseline', replication: 0, point: -1 };
+const world = worldFor(loadMm1(1_000_000).base, task);
 let reports = 0;
 const outcome = world.run(LIMITS.defaultMaxEvents, () => void reports++);
 // A deoptimization on purpose, so that an empty list below means something.
@@ -39,7 +38,7 @@ probe(1);
 probe(2);
 probe('a');
 setFlagsFromString('--no-trace-deopt');
-const raw = collectRawRun(world, 'baseline', 0, -1, outcome);
+const raw = collectRawRun(world, task.variant, task.replication, task.point, outcome);
 console.log('customers', raw.ops.requests, 'progress reports', reports);
 `;
 
